@@ -1,0 +1,115 @@
+"""Checks that need the whole policy: coverage, consistency and the storage region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from privet.policy.problems import Finding
+from privet.policy.schema import Policy
+
+EU_MEMBERS = set(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()  # noqa: SIM905  # reads as the list it is
+)
+EEA_MEMBERS = EU_MEMBERS | {"IS", "LI", "NO"}
+
+
+def check_policy(policy: Policy) -> list[Finding]:
+    return [
+        *_retention_covers_every_category(policy),
+        *_form_fields_are_declared(policy),
+        *_consent_cookies_ask_for_consent(policy),
+        *_processors_respect_storage(policy),
+        *_analytics_has_a_purpose(policy),
+        *_marketing_is_declared(policy),
+    ]
+
+
+def _retention_covers_every_category(policy: Policy) -> Iterator[Finding]:
+    covered = {rule.category for rule in policy.retention.values()}
+    for name in policy.data_categories:
+        if name not in covered:
+            yield Finding(
+                ("data_categories", name),
+                "P101",
+                f"data category '{name}' has no retention rule: say how long it is kept",
+            )
+
+
+def _form_fields_are_declared(policy: Policy) -> Iterator[Finding]:
+    for form_name, form in policy.forms.items():
+        for field_name, field in form.fields.items():
+            where = ("forms", form_name, "fields", field_name)
+            category = field.category or form.category
+            if category is None:
+                yield Finding(
+                    where,
+                    "P102",
+                    f"field '{field_name}' has no category (set it here or on the form)",
+                )
+            elif field_name not in policy.data_categories[category].fields:
+                yield Finding(
+                    where,
+                    "P102",
+                    f"field '{field_name}' is not declared in data category '{category}': "
+                    "only declared data may be collected",
+                )
+
+
+def _consent_cookies_ask_for_consent(policy: Policy) -> Iterator[Finding]:
+    for name, category in policy.cookies.items():
+        if category.required or category.purpose is None:
+            continue
+        basis = policy.purposes[category.purpose].legal_basis
+        if basis != "consent":
+            yield Finding(
+                ("cookies", name, "purpose"),
+                "P103",
+                f"cookie category '{name}' needs consent, but purpose '{category.purpose}' "
+                f"has legal basis '{basis}'",
+            )
+
+
+def _in_region(location: str, region: list[str]) -> bool:
+    members = {"EU": EU_MEMBERS, "EEA": EEA_MEMBERS}
+    return location in region or any(location in members.get(part, ()) for part in region)
+
+
+def _processors_respect_storage(policy: Policy) -> Iterator[Finding]:
+    region = policy.storage.region
+    for name, processor in policy.processors.items():
+        if _in_region(processor.location, region):
+            continue
+        where = ("processors", name, "location")
+        if policy.storage.strict:
+            yield Finding(
+                where,
+                "P104",
+                f"processor '{name}' is in {processor.location}, outside the declared "
+                f"storage region ({', '.join(region)}), which the policy promises to keep to",
+            )
+        elif processor.safeguard == "none_needed":
+            yield Finding(
+                where,
+                "P105",
+                f"processor '{name}' receives data outside {', '.join(region)}: "
+                "declare the transfer's safeguard",
+            )
+
+
+def _analytics_has_a_purpose(policy: Policy) -> Iterator[Finding]:
+    if policy.analytics.mode != "off" and policy.analytics.purpose is None:
+        yield Finding(
+            ("analytics",), "P106", "analytics is on: name the purpose it serves (or set mode: off)"
+        )
+
+
+def _marketing_is_declared(policy: Policy) -> Iterator[Finding]:
+    if policy.marketing is not None:
+        return
+    for name, form in policy.forms.items():
+        if form.marketing_opt_in:
+            yield Finding(
+                ("forms", name, "marketing_opt_in"),
+                "P107",
+                f"form '{name}' offers a marketing opt-in, but the policy has no marketing section",
+            )

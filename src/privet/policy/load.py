@@ -1,0 +1,216 @@
+"""Reading policy.yaml into a `Policy`, with every mistake reported as FILE:LINE: message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
+
+from privet.policy.checks import check_policy
+from privet.policy.problems import Problem
+from privet.policy.schema import Policy
+
+# Stable codes, documented in docs/policy.md; scripts and tests rely on them.
+SCHEMA_CODES = {
+    "extra_forbidden": "P001",
+    "missing": "P002",
+    "bad_duration": "P004",
+    "unknown_reference": "P005",
+    "bad_country": "P006",
+    "bad_language": "P006",
+    "bad_email": "P007",
+    "missing_purpose": "P008",
+    "bad_deadline": "P009",
+}
+VALUE_CODE = "P003"
+SYNTAX_CODE = "P000"
+
+
+@dataclass(frozen=True)
+class PolicyError(Exception):
+    path: Path
+    problems: tuple[Problem, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(problem.format(self.path) for problem in self.problems)
+
+
+def load_policy(path: Path) -> Policy:
+    """The policy in `path`; raises PolicyError listing every problem found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        problem = Problem(1, SYNTAX_CODE, f"cannot read: {error.strerror}")
+        raise PolicyError(path, (problem,)) from None
+    return parse_policy(text, path)
+
+
+def parse_policy(text: str, path: Path) -> Policy:
+    tree = _parse_yaml(text, path)
+    if not isinstance(tree, CommentedMap):
+        raise PolicyError(path, (Problem(1, SYNTAX_CODE, "a policy is a YAML mapping of keys"),))
+    try:
+        policy = Policy.model_validate(_plain(tree), context=_declared_names(tree))
+    except ValidationError as error:
+        problems = sorted(_problem(tree, detail) for detail in error.errors())
+        raise PolicyError(path, tuple(problems)) from None
+    problems = sorted(
+        Problem(_line_of(tree, found.location), found.code, found.message)
+        for found in check_policy(policy)
+    )
+    if problems:
+        raise PolicyError(path, tuple(problems))
+    return policy
+
+
+def _parse_yaml(text: str, path: Path) -> Any:
+    try:
+        return YAML(typ="rt").load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        message = " ".join(filter(None, [error.context, error.problem])) or "not valid YAML"
+    except ReaderError as error:  # a control character or bad encoding
+        line = text[: error.position].count("\n") + 1
+        message = f"character {error.character!r} is not allowed in YAML"
+    except ValueError as error:  # a timestamp that is no date, e.g. 2026-02-30
+        line, message = _line_of_value_error(text), f"not a valid value: {error}"
+    except RecursionError:
+        line, message = 1, "nested too deeply"
+    raise PolicyError(path, (Problem(line, SYNTAX_CODE, message),))
+
+
+def _line_of_value_error(text: str) -> int:
+    """ruamel raises a bare ValueError for an impossible date; find the line it is on."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        value = line.partition(":")[2].strip()
+        try:
+            if value[:4].isdigit() and value[4:5] == "-":
+                dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return number
+    return 1
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip nodes as plain Python values, so Pydantic sees ordinary types."""
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    if isinstance(node, dt.datetime):  # ruamel's TimeStamp; a policy date has no time
+        return node.date() if node.time() == dt.time() else dt.datetime.fromisoformat(str(node))
+    for kind in (bool, int, float, str):
+        if isinstance(node, kind):
+            return kind(node)
+    return node
+
+
+def _declared_names(tree: CommentedMap) -> dict[str, set[str]]:
+    """The names each section declares, for checking references made elsewhere."""
+    names = {}
+    for section in ("data_categories", "purposes", "processors"):
+        value = tree.get(section)
+        names[section] = {str(key) for key in value} if isinstance(value, dict) else set()
+    return names
+
+
+def _problem(tree: CommentedMap, detail: ErrorDetails) -> Problem:
+    location = tuple(detail["loc"])
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return Problem(_line_of(tree, location), "P001", _unknown_key(tree, location))
+    if kind == "missing":
+        parent, key = location[:-1], location[-1]
+        message = f"missing key '{key}'" + _under(parent)
+        return Problem(_line_of(tree, parent), "P002", message)
+    message = detail["msg"]
+    if location:
+        message = f"{_label(location)}: {message}"
+    return Problem(_line_of(tree, location), SCHEMA_CODES.get(kind, VALUE_CODE), message)
+
+
+def _label(location: tuple[Any, ...]) -> str:
+    """The key at fault as a person reads it: `keep`, `languages[1]`."""
+    named = max(i for i, part in enumerate(location) if isinstance(part, str))
+    return str(location[named]) + "".join(f"[{index}]" for index in location[named + 1 :])
+
+
+def _under(parent: tuple[Any, ...]) -> str:
+    return f" in {'.'.join(map(str, parent))}" if parent else ""
+
+
+def _unknown_key(tree: CommentedMap, location: tuple[Any, ...]) -> str:
+    key = str(location[-1])
+    siblings = _node_at(tree, location[:-1])
+    message = f"unknown key '{key}'" + _under(location[:-1])
+    known = _schema_keys(location[:-1])
+    close = difflib.get_close_matches(key, known, n=1) if known else []
+    if close and not (isinstance(siblings, dict) and close[0] in siblings):
+        message += f" (did you mean '{close[0]}'?)"
+    return message
+
+
+def _schema_keys(location: tuple[Any, ...]) -> list[str]:
+    """The keys the schema allows at `location`, found by walking the model fields."""
+    model: Any = Policy
+    for part in location:
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            continue  # a user-chosen name (a form, a category ...): stay on the same model
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _node_at(tree: Any, location: Iterable[Any]) -> Any:
+    node = tree
+    for part in location:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _line_of(tree: CommentedMap, location: Iterable[Any]) -> int:
+    """The 1-based line of the deepest node of `location` that exists in the YAML."""
+    line, node = tree.lc.line, tree
+    for part in location:
+        if isinstance(node, CommentedMap) and part in node:
+            line = _key_line(node, part, line)
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            line = node.lc.item(part)[0]
+        else:
+            break
+        node = node[part]
+    return int(line) + 1
+
+
+def _key_line(node: CommentedMap, key: Any, default: int) -> int:
+    """The 0-based line of `key`, looking into mappings merged in with `<<` too."""
+    for mapping in (node, *node.merge):
+        if key in mapping.lc.data:
+            return int(mapping.lc.data[key][0])
+    return default

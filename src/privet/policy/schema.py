@@ -1,0 +1,373 @@
+"""The Pydantic model of policy.yaml: every promise a policy can make, as data.
+
+Names here are the names operators write in policy.yaml; the admin pages, the docs and
+the code use the same words. Each model forbids unknown keys, so a typo is an error with
+a line number rather than a silently ignored promise. References between sections
+(a form naming a data category, a retention rule naming one, ...) are checked against the
+names declared in the same file, passed in as the validation context by `load.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from privet.policy.durations import Duration, DurationError
+
+SUPPORTED_LANGUAGES = ("en", "fr", "ru")
+
+LegalBasis = Literal[
+    "consent",
+    "contract",
+    "legal_obligation",
+    "legitimate_interest",
+    "vital_interest",
+    "public_task",
+]
+Right = Literal[
+    "access", "rectification", "erasure", "portability", "objection", "restriction", "complaint"
+]
+Anchor = Literal["collected", "last_contact", "contract_end", "request_closed"]
+FieldType = Literal[
+    "text", "long_text", "email", "phone", "url", "date", "number", "boolean", "country",
+    "ip_address", "identifier", "choice",
+]  # fmt: skip
+Safeguard = Literal[
+    "adequacy_decision", "standard_contractual_clauses", "binding_corporate_rules", "consent",
+    "other_appropriate_safeguards", "none_needed",
+]  # fmt: skip
+
+
+def _parse_duration(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return Duration.parse(value)
+        except DurationError as error:
+            raise PydanticCustomError("bad_duration", str(error)) from None
+    if isinstance(value, Duration):
+        return value
+    raise PydanticCustomError("bad_duration", "a duration is text such as '3 years' or '30 days'")
+
+
+PolicyDuration = Annotated[
+    Duration, BeforeValidator(_parse_duration), PlainSerializer(str, return_type=str)
+]
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+# Regions that are not ISO 3166 countries but that policies name as storage locations.
+REGIONS = {"EU": "European Union", "EEA": "European Economic Area"}
+
+
+def _check_country(value: str) -> str:
+    if not _COUNTRY.match(value) and value not in REGIONS:
+        raise PydanticCustomError(
+            "bad_country",
+            "'{value}' is not a country: use an ISO 3166 two-letter code such as 'RU', "
+            "'CD', 'US', or one of EU, EEA",
+            {"value": value},
+        )
+    return value
+
+
+Country = Annotated[str, AfterValidator(_check_country)]
+
+
+def _check_language(value: str) -> str:
+    if value not in SUPPORTED_LANGUAGES:
+        raise PydanticCustomError(
+            "bad_language",
+            "privet has no texts in '{value}' yet (it has: {supported})",
+            {"value": value, "supported": ", ".join(SUPPORTED_LANGUAGES)},
+        )
+    return value
+
+
+Language = Annotated[str, AfterValidator(_check_language)]
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise PydanticCustomError(
+            "bad_email", "'{value}' is not an email address", {"value": value}
+        )
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+
+# Text shown to people: one string for every language, or one per language code.
+Text = str | dict[Language, str]
+
+
+def _reference(kind: str, context_key: str) -> AfterValidator:
+    """A name that must be declared elsewhere in the file (`load.py` supplies the names)."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        declared = (info.context or {}).get(context_key)
+        if declared is not None and value not in declared:
+            known = ", ".join(sorted(declared)) or "none declared"
+            raise PydanticCustomError(
+                "unknown_reference",
+                "'{value}' is not a declared {kind} (declared: {known})",
+                {"value": value, "kind": kind, "known": known},
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+CategoryName = Annotated[str, _reference("data category", "data_categories")]
+PurposeName = Annotated[str, _reference("purpose", "purposes")]
+ProcessorName = Annotated[str, _reference("processor", "processors")]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicyInfo(Section):
+    version: str
+    effective: date
+    languages: list[Language] = Field(min_length=1)
+    # How people learn of a change: nt-progress changes silently ("none"), others post a
+    # notice on the site; "email" also writes to everyone with a relationship.
+    change_notice: Literal["none", "notice", "email"] = "notice"
+
+
+class Contact(Section):
+    name: str | None = None
+    email: Email
+    phone: str | None = None
+    address: str | None = None
+
+
+class Controller(Section):
+    name: str
+    legal_name: str | None = None
+    address: str
+    country: Country
+    email: Email
+    phone: str | None = None
+    website: str | None = None
+    registration: dict[str, str] = {}
+    representative: str | None = None
+    dpo: Contact | None = None
+    applicable_law: str | None = None
+
+
+class Website(Section):
+    url: str
+    # nt-progress 1.3: identifiers in links to external resources are not passed on.
+    strip_outbound_identifiers: bool = False
+
+
+class Storage(Section):
+    region: list[Country] = Field(min_length=1)
+    # True when the policy promises that data never leaves the region (nt-progress 3.5);
+    # `privet check` then flags processors located elsewhere.
+    strict: bool = False
+
+
+class DataField(Section):
+    type: FieldType = "text"
+    description: Text | None = None
+    personal: bool = True
+
+
+def _field_shorthand(value: Any) -> Any:
+    # `email: email` is short for `email: {type: email}`; `company:` for a text field.
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"type": value}
+    return value
+
+
+class DataCategory(Section):
+    description: Text
+    source: Literal["visitor", "automatic", "staff"] = "visitor"
+    fields: dict[str, Annotated[DataField, BeforeValidator(_field_shorthand)]] = Field(min_length=1)
+
+
+class Purpose(Section):
+    description: Text
+    legal_basis: LegalBasis
+    categories: list[CategoryName] = []
+
+
+class Vendor(Section):
+    name: str
+    location: Country | None = None
+    privacy_url: str | None = None
+
+
+class Cookie(Section):
+    name: str
+    lifetime: PolicyDuration | Literal["session"]
+    provider: str = "first party"
+    description: Text | None = None
+
+
+class CookieCategory(Section):
+    description: Text
+    required: bool = False
+    purpose: PurposeName | None = None
+    vendors: list[Vendor] = []
+    cookies: list[Cookie] = []
+
+    @model_validator(mode="after")
+    def _optional_needs_purpose(self) -> CookieCategory:
+        if not self.required and self.purpose is None:
+            raise PydanticCustomError(
+                "missing_purpose",
+                "a cookie category that needs consent must name the purpose it is asked for",
+            )
+        return self
+
+
+class FormField(Section):
+    type: FieldType | None = None
+    required: bool = False
+    category: CategoryName | None = None
+    label: Text | None = None
+    max_length: int | None = Field(default=None, gt=0)
+
+
+def _form_field_shorthand(value: Any) -> Any:
+    # `email: required` / `phone: optional` are the common cases.
+    if value is None or value == "optional":
+        return {}
+    if value == "required":
+        return {"required": True}
+    return value
+
+
+class Form(Section):
+    description: Text | None = None
+    purpose: PurposeName
+    category: CategoryName | None = None
+    fields: dict[str, Annotated[FormField, BeforeValidator(_form_field_shorthand)]] = Field(
+        min_length=1
+    )
+    age_gate: bool = False
+    marketing_opt_in: bool = False
+
+
+class RetentionRule(Section):
+    category: CategoryName
+    keep: PolicyDuration
+    after: Anchor = "collected"
+    then: Literal["delete", "anonymise"] = "delete"
+    reason: Text | None = None
+
+
+class LegalHolds(Section):
+    # ntropic §8: kept longer "in the event of a complaint or ... prospect of litigation".
+    allowed: bool = True
+    reasons: list[str] = []
+
+
+class Rights(Section):
+    offered: list[Right] = Field(min_length=1)
+    deadline: PolicyDuration
+    extension: PolicyDuration | None = None
+    contact: Email
+    # ntropic §3: "send this information directly to another provider".
+    direct_transfer: bool = False
+    supervisory_authority: Text | None = None
+
+    @field_validator("deadline")
+    @classmethod
+    def _deadline_in_days_or_months(cls, deadline: Duration) -> Duration:
+        if deadline.unit not in ("days", "months"):
+            raise PydanticCustomError(
+                "bad_deadline", "a response deadline is counted in days or months"
+            )
+        return deadline
+
+
+class Processor(Section):
+    name: str
+    service: Text
+    location: Country
+    purposes: list[PurposeName] = []
+    categories: list[CategoryName] = []
+    safeguard: Safeguard = "none_needed"
+    privacy_url: str | None = None
+
+
+class Transfer(Section):
+    to: str
+    safeguard: Safeguard
+    description: Text | None = None
+
+
+class Sharing(Section):
+    sold: bool = False
+    disclosures: list[Text] = []
+
+
+class Children(Section):
+    minimum_age: int = Field(gt=0, lt=19)
+    parent_requests: bool = True
+
+
+class Marketing(Section):
+    purpose: PurposeName
+    requires_consent: bool = True
+    unsubscribe: Literal["one_click", "link"] = "one_click"
+    processor: ProcessorName | None = None
+    # ntropic: opting out "will not apply to personal data provided ... as a result of a
+    # product purchase": erasure on opt-out is scoped to the marketing purpose.
+    opt_out_scope: Literal["marketing", "everything"] = "marketing"
+
+
+class Analytics(Section):
+    mode: Literal["consent", "cookieless", "off"] = "consent"
+    purpose: PurposeName | None = None
+    # The IP address is reduced to a country at ingestion and never stored.
+    ip_address: Literal["country", "discard"] = "country"
+    respect_do_not_track: bool = True
+
+
+class Security(Section):
+    measures: list[Text] = Field(min_length=1)
+    encrypted_backups: bool = True
+
+
+class Policy(Section):
+    privet: Literal[1]
+    policy: PolicyInfo
+    controller: Controller
+    website: Website | None = None
+    storage: Storage
+    data_categories: dict[str, DataCategory] = Field(min_length=1)
+    purposes: dict[str, Purpose] = Field(min_length=1)
+    cookies: dict[str, CookieCategory] = {}
+    forms: dict[str, Form] = {}
+    retention: dict[str, RetentionRule] = {}
+    legal_holds: LegalHolds = LegalHolds()
+    rights: Rights
+    processors: dict[str, Processor] = {}
+    transfers: list[Transfer] = []
+    sharing: Sharing = Sharing()
+    children: Children | None = None
+    marketing: Marketing | None = None
+    analytics: Analytics = Analytics()
+    security: Security
