@@ -120,3 +120,14 @@ def test_it_reports_absurdly_deep_nesting_as_a_syntax_error() -> None:
     with pytest.raises(PolicyError) as caught:
         parse_policy("privet: " + "[" * 1000 + "]" * 1000, Path("p.yaml"))
     assert [problem.code for problem in caught.value.problems] == ["P000"]
+
+
+def test_it_gives_one_plain_message_for_a_value_that_fits_no_form(tmp_path: Path) -> None:
+    text = (BROKEN.parent / "minimal.yaml").read_text()
+    text += "cookies:\n  functional:\n    description: d\n    required: true\n"
+    text += "    cookies:\n      - {name: s, lifetime: forever}\n"
+    path = tmp_path / "policy.yaml"
+    path.write_text(text)
+    [problem] = problems_in(path).problems
+    assert problem.code == "P004"
+    assert problem.message.startswith("lifetime: bad duration 'forever'")

@@ -62,7 +62,7 @@ def parse_policy(text: str, path: Path) -> Policy:
     try:
         policy = Policy.model_validate(_plain(tree), context=_declared_names(tree))
     except ValidationError as error:
-        problems = sorted(_problem(tree, detail) for detail in error.errors())
+        problems = _merge_alternatives(_problem(tree, detail) for detail in error.errors())
         raise PolicyError(path, tuple(problems)) from None
     problems = sorted(
         Problem(_line_of(tree, found.location), found.code, found.message)
@@ -126,8 +126,8 @@ def _declared_names(tree: CommentedMap) -> dict[str, set[str]]:
 
 
 def _problem(tree: CommentedMap, detail: ErrorDetails) -> Problem:
-    location = tuple(detail["loc"])
     kind = detail["type"]
+    location = _in_tree(tree, tuple(detail["loc"]), keep_last=kind == "missing")
     if kind == "extra_forbidden":
         return Problem(_line_of(tree, location), "P001", _unknown_key(tree, location))
     if kind == "missing":
@@ -140,9 +140,46 @@ def _problem(tree: CommentedMap, detail: ErrorDetails) -> Problem:
     return Problem(_line_of(tree, location), SCHEMA_CODES.get(kind, VALUE_CODE), message)
 
 
+def _in_tree(tree: Any, location: tuple[Any, ...], keep_last: bool) -> tuple[Any, ...]:
+    """The part of Pydantic's error location that names places in the file.
+
+    Pydantic adds steps of its own for alternatives (`literal['session']`,
+    `function-before[...]`) and dict keys (`[key]`); they are no place a person can find.
+    """
+    node, found = tree, 0
+    for part in location:
+        if (
+            isinstance(node, dict)
+            and part in node
+            or (isinstance(node, list) and isinstance(part, int) and part < len(node))
+        ):
+            node, found = node[part], found + 1
+        else:
+            break
+    return location[: found + 1] if keep_last and found < len(location) else location[:found]
+
+
+def _merge_alternatives(problems: Iterable[Problem]) -> list[Problem]:
+    """One problem per place: a value that fits none of several forms gets one message."""
+    by_place: dict[tuple[int, str], list[Problem]] = {}
+    for problem in problems:
+        label = problem.message.partition(": ")[0]
+        by_place.setdefault((problem.line, label), []).append(problem)
+    merged = []
+    for group in by_place.values():
+        specific = [p for p in group if p.code != VALUE_CODE] or group
+        if len(specific) == 1:
+            merged.append(specific[0])
+        else:
+            label = specific[0].message.partition(": ")[0]
+            reasons = " or ".join(dict.fromkeys(p.message.partition(": ")[2] for p in specific))
+            merged.append(Problem(specific[0].line, specific[0].code, f"{label}: {reasons}"))
+    return sorted(merged)
+
+
 def _label(location: tuple[Any, ...]) -> str:
     """The key at fault as a person reads it: `keep`, `languages[1]`."""
-    named = max(i for i, part in enumerate(location) if isinstance(part, str))
+    named = max((i for i, part in enumerate(location) if isinstance(part, str)), default=0)
     return str(location[named]) + "".join(f"[{index}]" for index in location[named + 1 :])
 
 

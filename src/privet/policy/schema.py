@@ -39,11 +39,12 @@ LegalBasis = Literal[
     "public_task",
 ]
 Right = Literal[
-    "access", "rectification", "erasure", "portability", "objection", "restriction", "complaint"
-]
+    "access", "rectification", "erasure", "portability", "objection", "restriction",
+    "withdraw_consent", "complaint",
+]  # fmt: skip
 Anchor = Literal["collected", "last_contact", "contract_end", "request_closed"]
 FieldType = Literal[
-    "text", "long_text", "email", "phone", "url", "date", "number", "boolean", "country",
+    "text", "long_text", "email", "phone", "url", "date", "datetime", "number", "boolean", "country",
     "ip_address", "identifier", "choice",
 ]  # fmt: skip
 Safeguard = Literal[
@@ -339,7 +340,7 @@ class Marketing(Section):
 
 
 class Analytics(Section):
-    mode: Literal["consent", "cookieless", "off"] = "consent"
+    mode: Literal["consent", "cookieless", "off"]
     purpose: PurposeName | None = None
     # The IP address is reduced to a country at ingestion and never stored.
     ip_address: Literal["country", "discard"] = "country"
@@ -369,5 +370,5 @@ class Policy(Section):
     sharing: Sharing = Sharing()
     children: Children | None = None
     marketing: Marketing | None = None
-    analytics: Analytics = Analytics()
+    analytics: Analytics = Analytics(mode="off")
     security: Security
