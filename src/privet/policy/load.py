@@ -148,10 +148,8 @@ def _in_tree(tree: Any, location: tuple[Any, ...], keep_last: bool) -> tuple[Any
     """
     node, found = tree, 0
     for part in location:
-        if (
-            isinstance(node, dict)
-            and part in node
-            or (isinstance(node, list) and isinstance(part, int) and part < len(node))
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
         ):
             node, found = node[part], found + 1
         else:

@@ -44,8 +44,8 @@ Right = Literal[
 ]  # fmt: skip
 Anchor = Literal["collected", "last_contact", "contract_end", "request_closed"]
 FieldType = Literal[
-    "text", "long_text", "email", "phone", "url", "date", "datetime", "number", "boolean", "country",
-    "ip_address", "identifier", "choice",
+    "text", "long_text", "email", "phone", "url", "date", "datetime", "number", "boolean",
+    "country", "ip_address", "identifier", "choice",
 ]  # fmt: skip
 Safeguard = Literal[
     "adequacy_decision", "standard_contractual_clauses", "binding_corporate_rules", "consent",

@@ -1,0 +1,82 @@
+"""Settings from the environment, each declared once with its help text.
+
+`docs/configuration.md` lists the same settings; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS = {
+    "policy": Setting("PRIVET_POLICY", "policy.yaml", "The policy file privet runs."),
+    "database_url": Setting(
+        "PRIVET_DATABASE_URL",
+        "sqlite:///privet.db",
+        "Where data is stored: sqlite:///FILE (embedded) or postgresql://USER@HOST/DB.",
+    ),
+    "secret_key": Setting(
+        "PRIVET_SECRET_KEY",
+        "",
+        "The key that encrypts personal fields and keys the blind indexes (URL-safe "
+        "base64 of 32 bytes). Takes precedence over PRIVET_SECRET_KEY_FILE.",
+    ),
+    "secret_key_file": Setting(
+        "PRIVET_SECRET_KEY_FILE",
+        "privet.key",
+        "File holding the secret key; made with mode 0600 on first run if missing.",
+    ),
+    "base_url": Setting(
+        "PRIVET_BASE_URL",
+        "http://127.0.0.1:8000",
+        "The address people reach privet at; session cookies are Secure when it is https.",
+    ),
+    "log_level": Setting("PRIVET_LOG_LEVEL", "info", "debug, info, warning or error."),
+}
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    policy: Path
+    database_url: str
+    secret_key: str
+    secret_key_file: Path
+    base_url: str
+    log_level: str
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **given: object) -> Settings:
+        """Settings from `environ` (default: the process's), overridden by non-None `given`."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            setting = SETTINGS[field.name]
+            value = given.get(field.name)
+            values[field.name] = (
+                value if value is not None else environ.get(setting.env, setting.default)
+            )
+        values["policy"] = Path(str(values["policy"]))
+        values["secret_key_file"] = Path(str(values["secret_key_file"]))
+        if values["log_level"] not in LOG_LEVELS:
+            raise SettingsError(f"PRIVET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        return cls(**values)  # type: ignore[arg-type]  # each value was built for its field

@@ -1,0 +1,106 @@
+"""Field encryption (AES-256-GCM) and blind indexes (HMAC-SHA256) under one secret key.
+
+The secret is never used directly: HKDF derives one key per use, so the blind index key
+cannot decrypt anything and the encryption key cannot forge an index. Each ciphertext
+starts with the id of the key that made it, so a keyring holding old keys can still read
+what they wrote while a rotation is under way.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import unicodedata
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+SECRET_BYTES = 32
+FORMAT_VERSION = b"\x01"
+NONCE_BYTES = 12
+KEY_ID_BYTES = 4
+
+
+class SecretKeyError(Exception):
+    """The secret key is missing, malformed, or not the one the data was written with."""
+
+
+def generate_secret() -> str:
+    return base64.urlsafe_b64encode(os.urandom(SECRET_BYTES)).decode("ascii")
+
+
+def decode_secret(text: str) -> bytes:
+    try:
+        secret = base64.urlsafe_b64decode(text.strip().encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        secret = b""
+    if len(secret) != SECRET_BYTES:
+        raise SecretKeyError(
+            f"a secret key is {SECRET_BYTES} random bytes in URL-safe base64 "
+            "(make one with `privet key generate`)"
+        )
+    return secret
+
+
+def _derive(secret: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret)
+
+
+class Key:
+    """The keys derived from one secret, computed once."""
+
+    def __init__(self, secret: bytes) -> None:
+        self.id = _derive(secret, b"privet key id")[:KEY_ID_BYTES]
+        self.cipher = AESGCM(_derive(secret, b"privet field encryption v1"))
+        self.index_key = _derive(secret, b"privet blind index v1")
+
+
+class Keyring:
+    """The current key, which writes, and older keys, which can still read."""
+
+    def __init__(self, current: bytes, *older: bytes) -> None:
+        self.current = Key(current)
+        self._by_id = {key.id: key for key in (Key(secret) for secret in (*older, current))}
+
+    @property
+    def key_id(self) -> str:
+        return self.current.id.hex()
+
+    def encrypt(self, plaintext: str, context: str) -> bytes:
+        """`context` names the column, so a ciphertext moved to another column won't open."""
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self.current.cipher.encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+        return FORMAT_VERSION + self.current.id + nonce + sealed
+
+    def decrypt(self, token: bytes, context: str) -> str:
+        version, key_id = token[:1], token[1 : 1 + KEY_ID_BYTES]
+        key = self._by_id.get(key_id)
+        if version != FORMAT_VERSION or key is None:
+            raise SecretKeyError(f"data written with key {key_id.hex()}, which this keyring lacks")
+        nonce = token[1 + KEY_ID_BYTES : 1 + KEY_ID_BYTES + NONCE_BYTES]
+        try:
+            opened = key.cipher.decrypt(
+                nonce, token[1 + KEY_ID_BYTES + NONCE_BYTES :], context.encode()
+            )
+        except InvalidTag:
+            raise SecretKeyError(f"stored value for {context} failed authentication") from None
+        return opened.decode("utf-8")
+
+    def blind_index(self, value: str) -> str:
+        """A keyed hash to look a value up by, without storing the value in clear."""
+        digest = hmac.new(self.current.index_key, value.encode("utf-8"), hashlib.sha256)
+        return digest.hexdigest()
+
+
+def normalise_email(address: str) -> str:
+    """The form of an address that its blind index is computed from.
+
+    Case is folded for the whole address: mail providers treat the local part
+    case-insensitively in practice, and a person who typed "Ann@" once and "ann@" later
+    is one person.
+    """
+    return unicodedata.normalize("NFC", address.strip()).casefold()

@@ -1,0 +1,46 @@
+"""Alembic's entry point: migrates the engine privet passes in, or PRIVET_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+from alembic import context
+from sqlalchemy import Connection
+from sqlalchemy.types import TypeDecorator
+
+from privet.models import Base
+from privet.store.crypto import Keyring, decode_secret, generate_secret
+from privet.store.engine import DEFAULT_URL, create_store_engine
+
+# Several `privet serve` processes may start together; one migrates, the others wait.
+MIGRATION_LOCK = 0x70726976  # "priv"
+
+
+def render_item(kind: str, item: Any, _context: Any) -> str | Literal[False]:
+    """Migrations name plain column types, so later changes to privet's code can't alter them."""
+    if kind == "type" and isinstance(item, TypeDecorator):
+        return f"sa.{item.impl!r}"
+    return False
+
+
+def run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+engine = context.config.attributes.get("engine")
+if engine is None:  # `alembic revision --autogenerate` from a checkout: DDL needs no key
+    url = os.environ.get("PRIVET_DATABASE_URL", DEFAULT_URL)
+    engine = create_store_engine(url, Keyring(decode_secret(generate_secret())))
+with engine.begin() as connection:
+    run(connection)

@@ -1,0 +1,50 @@
+"""The ASGI application: settings, policy, store and clock in; routers mounted; no domain logic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from privet import __version__
+from privet.admin import api as admin_api
+from privet.admin import pages as admin_pages
+from privet.clock import Clock
+from privet.config import Settings
+from privet.policy.schema import Policy
+from privet.store.open import Store
+from privet.web import health
+from privet.web.auth import LoginRequired
+from privet.web.docs import mount_docs
+from privet.web.errors import error_body, install_error_handlers
+from privet.web.middleware import AccessLog, SecurityHeaders
+
+STATIC = Path(__file__).parent / "static"
+DESCRIPTION = "Privet keeps the promises that a privacy policy makes."
+
+
+def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -> FastAPI:
+    app = FastAPI(
+        title="privet", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
+    app.state.settings, app.state.policy = settings, policy
+    app.state.store, app.state.clock = store, clock
+    install_error_handlers(app)
+    app.add_exception_handler(LoginRequired, _login_required)
+    mount_docs(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(health.router)
+    app.include_router(admin_api.router, prefix="/api/v1")
+    app.include_router(admin_pages.router)
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    app.add_middleware(AccessLog)
+    return app
+
+
+async def _login_required(request: Request, _error: Exception) -> Response:
+    if request.url.path.startswith("/api/"):
+        body = error_body("unauthenticated", "sign in, or send a bearer token")
+        return JSONResponse(body, 401, headers={"www-authenticate": "Bearer"})
+    return RedirectResponse("/admin/login", 303)

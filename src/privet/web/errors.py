@@ -1,0 +1,89 @@
+"""Errors as people and programs meet them: JSON under /api, a plain page elsewhere.
+
+Every error has a stable `code`, a `message` and, for bad input, the `fields` at fault.
+No message ever repeats the value that was sent: it may be personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from privet.web.templating import templates
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error a route raises on purpose, with the code clients can rely on."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def _respond(request: Request, status: int, code: str, message: str, **extra: Any) -> Response:
+    headers = extra.pop("headers", None)
+    if request.url.path.startswith("/api/") or request.url.path == "/healthz":
+        return JSONResponse(error_body(code, message, **extra), status, headers=headers)
+    context = {"status": status, "title": HTTPStatus(status).phrase, "message": message}
+    return templates.TemplateResponse(request, "error.html", context, status, headers=headers)
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    fields: dict[str, str] = {}
+    for detail in error.errors():
+        fields.setdefault(_field_name(tuple(detail["loc"])), detail["msg"])
+    message = f"{len(fields)} field(s) are not valid: {', '.join(fields)}"
+    return _respond(request, 422, "invalid_request", message, fields=fields)
+
+
+async def _api_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    return _respond(request, error.status, error.code, error.message, fields=error.fields)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    phrase = HTTPStatus(error.status_code).phrase
+    code = phrase.lower().replace(" ", "_").replace("-", "_")
+    message = error.detail if isinstance(error.detail, str) else phrase
+    return _respond(request, error.status_code, code, message, headers=error.headers)
+
+
+async def _unexpected(request: Request, error: Exception) -> Response:
+    log.error("unhandled_error", exc_info=error, extra={"route": _route_of(request)})
+    return _respond(request, 500, "internal_error", "Something went wrong on our side.")
+
+
+def _route_of(request: Request) -> str:
+    route = request.scope.get("route")
+    return getattr(route, "path", "unmatched")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
