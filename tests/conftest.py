@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from postgres_server import find_bindir, running_postgres
@@ -32,6 +33,12 @@ EXAMPLE = ROOT / "examples" / "ntoprog" / "policy.yaml"
 TEST_SECRET = "dGVzdHMtb25seS1zZWNyZXQta2V5LTMyLWJ5dGVzISE="
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
+
+# On CI, property tests replay the same examples every run, so a landing never hangs on
+# luck; on a developer's machine they explore afresh and find new cases.
+hypothesis_settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def make_settings(tmp_path: Path, database_url: str, **given: object) -> Settings:

@@ -131,3 +131,19 @@ def test_it_gives_one_plain_message_for_a_value_that_fits_no_form(tmp_path: Path
     [problem] = problems_in(path).problems
     assert problem.code == "P004"
     assert problem.message.startswith("lifetime: bad duration 'forever'")
+
+
+@pytest.mark.parametrize("escape", ["\\ud800\\udc00", "\\ud800"])
+def test_it_reports_a_surrogate_escape_as_a_bad_value(tmp_path: Path, escape: str) -> None:
+    text = (BROKEN.parent / "minimal.yaml").read_text()
+    path = tmp_path / "policy.yaml"
+    path.write_text(text.replace("country: FR", f'country: "{escape}"'))
+    [problem] = problems_in(path).problems
+    assert problem.code == "P006"
+
+
+@pytest.mark.parametrize("text", [":", "1: x\n", "null: 2\n"])
+def test_it_reports_a_key_that_is_not_text_as_unknown(text: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(text, Path("p.yaml"))
+    assert raised.value.problems[0].code == "P001"

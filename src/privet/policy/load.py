@@ -110,10 +110,20 @@ def _plain(node: Any) -> Any:
         return [_plain(item) for item in node]
     if isinstance(node, dt.datetime):  # ruamel's TimeStamp; a policy date has no time
         return node.date() if node.time() == dt.time() else dt.datetime.fromisoformat(str(node))
-    for kind in (bool, int, float, str):
+    if isinstance(node, str):
+        return _without_surrogates(str(node))
+    for kind in (bool, int, float):
         if isinstance(node, kind):
             return kind(node)
     return node
+
+
+def _without_surrogates(text: str) -> str:
+    """YAML's "\\ud83d\\ude00" escapes give UTF-16 halves: join pairs, mark strays with U+FFFD."""
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _declared_names(tree: CommentedMap) -> dict[str, set[str]]:
@@ -127,7 +137,9 @@ def _declared_names(tree: CommentedMap) -> dict[str, set[str]]:
 
 def _problem(tree: CommentedMap, detail: ErrorDetails) -> Problem:
     kind = detail["type"]
-    location = _in_tree(tree, tuple(detail["loc"]), keep_last=kind == "missing")
+    location = _in_tree(
+        tree, tuple(detail["loc"]), keep_last=kind in ("missing", "extra_forbidden")
+    )
     if kind == "extra_forbidden":
         return Problem(_line_of(tree, location), "P001", _unknown_key(tree, location))
     if kind == "missing":
