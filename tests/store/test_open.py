@@ -103,3 +103,12 @@ def test_no_email_is_stored_in_clear_in_postgres(postgres_url: str, tmp_path: Pa
         dump = connection.execute(text("SELECT subjects::text FROM subjects")).scalar_one()
     store.close()
     assert "example.org" not in dump
+
+
+def test_a_new_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    store = open_store(make_settings(tmp_path, f"sqlite:///{tmp_path}/own.db"), FixedClock(NOW))
+    with store.transaction() as session:
+        get_or_create_subject(session, "ann@example.org", NOW)
+    for path in tmp_path.glob("own.db*"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -27,11 +28,18 @@ def create_store_engine(url: str, keyring: Keyring) -> Engine:
     # hide_parameters: an error message must never carry a bound value, which may be personal.
     engine = create_engine(url, pool_pre_ping=not is_sqlite, hide_parameters=True)
     if is_sqlite:
+        _create_private_file(make_url(url).database)
         _tune_sqlite(engine)
     # The keyring travels with the engine, so encrypted columns of two stores opened in one
     # process (tests, key rotation) never use each other's keys.
     engine.dialect.privet_keyring = keyring  # type: ignore[attr-defined]  # read by types.keyring_of
     return engine
+
+
+def _create_private_file(database: str | None) -> None:
+    """Make a new SQLite file readable by its owner only; SQLite gives -wal and -shm the same."""
+    if database and database != ":memory:" and not os.path.exists(database):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -34,7 +34,14 @@ def read_secret(secret: str | None, key_file: Path) -> tuple[bytes, bool]:
     descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as out:
         out.write(text + "\n")
-    log.warning("secret_key_generated", extra={"path": str(key_file.resolve())})
+    log.warning(
+        "secret_key_generated",
+        extra={
+            "path": str(key_file.resolve()),
+            "advice": "back this key up apart from the database: without it no personal "
+            "field can ever be read again",
+        },
+    )
     return decode_secret(text), True
 
 
