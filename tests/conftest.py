@@ -147,8 +147,10 @@ def web_store(sqlite_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[St
 
 
 @pytest.fixture
-def client(web_store: Store, policy: Policy, clock: FixedClock, tmp_path: Path) -> TestClient:
-    settings = make_settings(tmp_path, str(web_store.engine.url))
+def client(
+    web_store: Store, sqlite_url: str, policy: Policy, clock: FixedClock, tmp_path: Path
+) -> TestClient:
+    settings = make_settings(tmp_path, sqlite_url)
     return TestClient(create_app(settings, policy, web_store, clock))
 
 
