@@ -10,8 +10,11 @@ import httpx2 as httpx
 import pytest
 from typer.testing import CliRunner
 
-from conftest import PASSWORD, ROOT, TEST_SECRET
+from conftest import NOW, PASSWORD, ROOT, TEST_SECRET, make_settings
 from privet.cli import app
+from privet.clock import FixedClock
+from privet.notify.service import queue_email
+from privet.store.open import open_store
 
 EXAMPLES = sorted((ROOT / "examples").glob("*/policy.yaml"))
 runner = CliRunner()
@@ -100,3 +103,16 @@ def test_serve_answers_health_and_docs_on_loopback(tmp_path: Path) -> None:
         server.wait(timeout=10)
         server.stderr.close()  # type: ignore[union-attr]  # opened with PIPE above
     assert (tmp_path / "privet.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_outbox_deliver_sends_what_is_due_into_the_folder(environment: Path) -> None:
+    store = open_store(
+        make_settings(environment, f"sqlite:///{environment}/cli.db"), FixedClock(NOW)
+    )
+    with store.transaction() as session:
+        queue_email(session, "ann@example.org", "Your request", "Received.", NOW)
+    store.close()
+    result = runner.invoke(app, ["outbox", "deliver", "--as-of", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1, to retry 0, given up 0" in result.output
+    assert len(list((environment / "outbox").glob("*.eml"))) == 1

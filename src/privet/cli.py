@@ -16,6 +16,8 @@ from privet.admin.roles import ROLES
 from privet.clock import Clock, FixedClock, SystemClock
 from privet.config import SETTINGS, Settings, SettingsError
 from privet.logs import configure_logging
+from privet.notify import service as notify_service
+from privet.notify.transport import transport_for
 from privet.policy.load import PolicyError, load_policy
 from privet.policy.schema import Policy
 from privet.policy.summary import summarise
@@ -36,6 +38,8 @@ key_app = typer.Typer(help="The secret key that encrypts personal fields.", no_a
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(key_app, name="key")
+outbox_app = typer.Typer(help="Mail waiting to be sent.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
 
 out = Console()
 
@@ -208,3 +212,20 @@ def create_token(
 def key_generate() -> None:
     """Print a new random secret key, for PRIVET_SECRET_KEY or a key file."""
     out.print(generate_secret(), highlight=False)
+
+
+@outbox_app.command("deliver")
+def outbox_deliver(db: DbOption = None, as_of: AsOfOption = None) -> None:
+    """Send the mail that is due now, through PRIVET_SMTP_URL or into the outbox folder."""
+    settings = _settings(db=db)
+    try:
+        transport = transport_for(settings)
+    except SettingsError as error:
+        _fail(str(error))
+    clock = _clock(as_of)
+    store = _store(settings, clock)
+    delivery = notify_service.deliver_all_due(store.sessions, transport, clock)
+    out.print(
+        f"sent {delivery.sent}, to retry {delivery.retrying}, given up {delivery.given_up}",
+        highlight=False,
+    )

@@ -42,6 +42,21 @@ SETTINGS = {
         "The address people reach privet at; session cookies are Secure when it is https.",
     ),
     "log_level": Setting("PRIVET_LOG_LEVEL", "info", "debug, info, warning or error."),
+    "smtp_url": Setting(
+        "PRIVET_SMTP_URL",
+        "",
+        "Where mail is sent: smtp://USER:PASSWORD@HOST:PORT (add ?starttls=true to upgrade "
+        "the connection) or smtps://… for TLS from the start. Empty: mail is written to "
+        "PRIVET_OUTBOX_DIR instead.",
+    ),
+    "mail_from": Setting(
+        "PRIVET_MAIL_FROM", "privet@localhost", "The From address of the mail privet sends."
+    ),
+    "outbox_dir": Setting(
+        "PRIVET_OUTBOX_DIR",
+        "outbox",
+        "Folder that receives each message as an .eml file when PRIVET_SMTP_URL is empty.",
+    ),
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -59,6 +74,9 @@ class Settings:
     secret_key_file: Path
     base_url: str
     log_level: str
+    smtp_url: str
+    mail_from: str
+    outbox_dir: Path
 
     @property
     def secure_cookies(self) -> bool:
@@ -77,6 +95,7 @@ class Settings:
             )
         values["policy"] = Path(str(values["policy"]))
         values["secret_key_file"] = Path(str(values["secret_key_file"]))
+        values["outbox_dir"] = Path(str(values["outbox_dir"]))
         if values["log_level"] not in LOG_LEVELS:
             raise SettingsError(f"PRIVET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return cls(**values)  # type: ignore[arg-type]  # each value was built for its field

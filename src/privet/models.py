@@ -1,8 +1,17 @@
 """Every table privet has, imported in one place so Alembic and the subject map see them all."""
 
 from privet.admin.models import ApiToken, StaffSession, StaffUser
+from privet.notify.models import OutboxMessage
 from privet.store.base import Base
 from privet.store.models import KeyCheck
 from privet.subjects.models import Subject
 
-__all__ = ["ApiToken", "Base", "KeyCheck", "StaffSession", "StaffUser", "Subject"]
+__all__ = [
+    "ApiToken",
+    "Base",
+    "KeyCheck",
+    "OutboxMessage",
+    "StaffSession",
+    "StaffUser",
+    "Subject",
+]
