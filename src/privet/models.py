@@ -1,6 +1,7 @@
 """Every table privet has, imported in one place so Alembic and the subject map see them all."""
 
 from privet.admin.models import ApiToken, StaffSession, StaffUser
+from privet.intake.models import Submission
 from privet.notify.models import OutboxMessage
 from privet.store.base import Base
 from privet.store.models import KeyCheck
@@ -14,4 +15,5 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "Subject",
+    "Submission",
 ]

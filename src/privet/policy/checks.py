@@ -17,6 +17,7 @@ def check_policy(policy: Policy) -> list[Finding]:
     return [
         *_retention_covers_every_category(policy),
         *_form_fields_are_declared(policy),
+        *_forms_know_whose_data_it_is(policy),
         *_consent_cookies_ask_for_consent(policy),
         *_processors_respect_storage(policy),
         *_analytics_has_a_purpose(policy),
@@ -53,6 +54,32 @@ def _form_fields_are_declared(policy: Policy) -> Iterator[Finding]:
                     f"field '{field_name}' is not declared in data category '{category}': "
                     "only declared data may be collected",
                 )
+
+
+def _forms_know_whose_data_it_is(policy: Policy) -> Iterator[Finding]:
+    """Every form needs a required email field: it is how privet finds a person's data
+    again for access, export and erasure, and how it answers them."""
+    for form_name, form in policy.forms.items():
+        emails = [
+            name
+            for name, field in form.fields.items()
+            if field.required and _field_type(policy, form_name, name) == "email"
+        ]
+        if not emails:
+            yield Finding(
+                ("forms", form_name, "fields"),
+                "P108",
+                f"form '{form_name}' needs a required email field: privet finds a person's "
+                "data by their address, to answer access and erasure requests",
+            )
+
+
+def _field_type(policy: Policy, form_name: str, field_name: str) -> str | None:
+    form = policy.forms[form_name]
+    field = form.fields[field_name]
+    category = policy.data_categories.get(field.category or form.category or "")
+    declared = category.fields.get(field_name) if category else None
+    return field.type or (declared.type if declared else None)
 
 
 def _consent_cookies_ask_for_consent(policy: Policy) -> Iterator[Finding]:

@@ -57,6 +57,7 @@ class Key:
         self.id = _derive(secret, b"privet key id")[:KEY_ID_BYTES]
         self.cipher = AESGCM(_derive(secret, b"privet field encryption v1"))
         self.index_key = _derive(secret, b"privet blind index v1")
+        self.signing_key = _derive(secret, b"privet signing v1")
 
 
 class Keyring:
@@ -94,6 +95,11 @@ class Keyring:
         """A keyed hash to look a value up by, without storing the value in clear."""
         digest = hmac.new(self.current.index_key, value.encode("utf-8"), hashlib.sha256)
         return digest.hexdigest()
+
+    def sign(self, message: str) -> str:
+        """A MAC over `message`, for values privet hands out and must trust on return."""
+        digest = hmac.new(self.current.signing_key, message.encode("utf-8"), hashlib.sha256)
+        return digest.hexdigest()[:32]
 
 
 def normalise_email(address: str) -> str:

@@ -13,6 +13,9 @@ from privet.admin import api as admin_api
 from privet.admin import pages as admin_pages
 from privet.clock import Clock
 from privet.config import Settings
+from privet.intake import api as intake_api
+from privet.intake import pages as intake_pages
+from privet.intake.spam import RateLimit
 from privet.policy.schema import Policy
 from privet.store.open import Store
 from privet.web import health
@@ -31,12 +34,15 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     )
     app.state.settings, app.state.policy = settings, policy
     app.state.store, app.state.clock = store, clock
+    app.state.rate_limit = RateLimit(store.keyring)
     install_error_handlers(app)
     app.add_exception_handler(LoginRequired, _login_required)
     mount_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(health.router)
     app.include_router(admin_api.router, prefix="/api/v1")
+    app.include_router(intake_api.router, prefix="/api/v1")
+    app.include_router(intake_pages.router)
     app.include_router(admin_pages.router)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(AccessLog)

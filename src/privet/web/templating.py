@@ -9,7 +9,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 PACKAGE = Path(__file__).parent.parent
 # Capabilities keep pages in <capability>/templates/<capability>/, so names never collide.
-TEMPLATE_DIRS = [PACKAGE / "web" / "templates", PACKAGE / "admin" / "templates"]
+TEMPLATE_DIRS = [
+    PACKAGE / "web" / "templates",
+    PACKAGE / "admin" / "templates",
+    PACKAGE / "intake" / "templates",
+]
 
 templates = Jinja2Templates(
     env=Environment(

@@ -1,0 +1,30 @@
+"""A submission: what one person sent through one declared form, and under which promise."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from privet.store.base import Base, RandomId
+from privet.store.types import Encrypted
+
+
+class Submission(RandomId, Base):
+    __tablename__ = "submissions"
+
+    subject_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("subjects.id", ondelete="CASCADE"), index=True
+    )
+    form: Mapped[str] = mapped_column(String(100))
+    # The promise it was collected under, as the policy stood then (GDPR art. 5(2),
+    # accountability): retention and erasure later decide by these, not today's policy.
+    purpose: Mapped[str] = mapped_column(String(100))
+    legal_basis: Mapped[str] = mapped_column(String(32))
+    categories: Mapped[str] = mapped_column(String(255))
+    policy_version: Mapped[str] = mapped_column(String(64))
+    # The cleaned values as JSON, sealed as one: the field names are personal context too.
+    fields: Mapped[str] = mapped_column(Encrypted("submissions.fields"))
+    submitted_at: Mapped[datetime]
