@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, MetaData, Table, Uuid
+import threading
+from pathlib import Path
 
-from conftest import NOW
-from privet.store.open import Store
+import pytest
+from sqlalchemy import Column, ForeignKey, MetaData, Table, Uuid, text
+
+from conftest import NOW, make_settings
+from privet.clock import FixedClock
+from privet.store.open import Store, open_store
 from privet.subjects.models import Subject
 from privet.subjects.service import (
     find_subject,
@@ -58,3 +63,38 @@ def test_a_table_pointing_at_subjects_is_part_of_the_map_by_construction() -> No
     assert [(table.name, column.name) for table, column in subject_columns(metadata)] == [
         (notes.name, "about")
     ]
+
+
+@pytest.mark.postgres
+def test_two_first_requests_from_one_person_make_one_subject(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """B looks while A's insert is uncommitted, finds nothing, and its insert waits on the
+    unique index; when A commits, B must take A's subject, not fail."""
+    store = open_store(make_settings(tmp_path, postgres_url), FixedClock(NOW))
+    first = store.sessions()
+    first.begin()
+    mine = get_or_create_subject(first, "ann@example.org", NOW)
+    theirs: list[Subject] = []
+
+    def second_request() -> None:
+        with store.transaction() as session:
+            theirs.append(get_or_create_subject(session, "ann@example.org", NOW))
+
+    racer = threading.Thread(target=second_request)
+    racer.start()
+    _wait_until_blocked_on_a_lock(store)
+    first.commit()
+    racer.join()
+    store.close()
+    assert theirs[0].id == mine.id
+
+
+def _wait_until_blocked_on_a_lock(store: Store) -> None:
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    with store.engine.connect() as connection:
+        for _ in range(10_000):  # a condition, polled: not a sleep standing in for one
+            if connection.execute(waiting).scalar():
+                return
+            connection.rollback()
+    raise AssertionError("the second request never reached the unique index")

@@ -53,12 +53,17 @@ def _tune_sqlite(engine: Engine) -> None:
         # FULL: an acknowledged write survives power loss, not only a process kill.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # SQLite's lock waiting is not first come, first served: under a burst a few
+        # transactions wait long. Waiting up to 30 s beats failing a submission.
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock up front. A deferred transaction that reads, then
+        # writes after another process wrote, fails at once with "database is locked",
+        # whatever busy_timeout says; an immediate one waits its turn.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, MetaData, Table, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from privet.models import Base
@@ -26,12 +27,18 @@ def find_subject(session: Session, email: str) -> Subject | None:
 
 def get_or_create_subject(session: Session, email: str, now: datetime) -> Subject:
     subject = find_subject(session, email)
-    if subject is None:
-        subject = Subject(
-            email_index=email_index(session, email), email=email.strip(), created_at=now
-        )
-        session.add(subject)
-        session.flush()
+    if subject is not None:
+        return subject
+    subject = Subject(email_index=email_index(session, email), email=email.strip(), created_at=now)
+    try:
+        # A savepoint: when two requests from one new person race (PostgreSQL lets both
+        # look and find nothing), the loser's insert fails alone and it takes the winner's.
+        with session.begin_nested():
+            session.add(subject)
+    except IntegrityError:
+        found = find_subject(session, email)
+        assert found is not None
+        return found
     return subject
 
 
