@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint system-deps
+.PHONY: run test lint system-deps bench
 
 run: $(STAMP)
 	@test -f policy.yaml || $(BIN)/privet init --template ntoprog
@@ -13,9 +13,13 @@ test: $(STAMP) system-deps lint
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+# Not part of `make test`: it measures, it asserts nothing. See bench/README.md.
+bench: $(STAMP)
+	$(BIN)/python bench/intake.py
 
 system-deps:
 	@bash scripts/install-system-deps

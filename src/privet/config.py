@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -57,13 +59,52 @@ SETTINGS = {
         "outbox",
         "Folder that receives each message as an .eml file when PRIVET_SMTP_URL is empty.",
     ),
+    "form_rate_limit": Setting(
+        "PRIVET_FORM_RATE_LIMIT",
+        "10/10m",
+        "Submissions of forms accepted from one address: COUNT/WINDOW, the window in "
+        "s, m or h (10/10m: ten per ten minutes). 0 or off: no limit.",
+    ),
+    "operator_email": Setting(
+        "PRIVET_OPERATOR_EMAIL",
+        "",
+        "Who is emailed when a form is sent. Empty: the policy's controller email; off: nobody.",
+    ),
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+RATE_UNITS = {"s": timedelta(seconds=1), "m": timedelta(minutes=1), "h": timedelta(hours=1)}
+RATE_FORMAT = re.compile(r"([0-9]+)/([0-9]+)([smh])")
 
 
 class SettingsError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    window: timedelta
+
+
+def parse_rate(text: str) -> Rate | None:
+    """PRIVET_FORM_RATE_LIMIT as a Rate, or None for no limit."""
+    value = text.strip().lower()
+    if value in ("0", "off"):
+        return None
+    match = RATE_FORMAT.fullmatch(value)
+    if match is None:
+        raise SettingsError(
+            "PRIVET_FORM_RATE_LIMIT must be COUNT/WINDOW with the window in s, m or h "
+            f"(e.g. 10/10m), or off; got {text!r}"
+        )
+    count, length = int(match[1]), int(match[2])
+    if count == 0 or not 0 < length <= 1_000_000:
+        raise SettingsError(
+            "PRIVET_FORM_RATE_LIMIT: the count must be above 0 and the window between 1 and "
+            "1000000 units (to have no limit: off)"
+        )
+    return Rate(count, length * RATE_UNITS[match[3]])
 
 
 @dataclass(frozen=True)
@@ -77,6 +118,8 @@ class Settings:
     smtp_url: str
     mail_from: str
     outbox_dir: Path
+    form_rate_limit: Rate | None
+    operator_email: str
 
     @property
     def secure_cookies(self) -> bool:
@@ -96,6 +139,8 @@ class Settings:
         values["policy"] = Path(str(values["policy"]))
         values["secret_key_file"] = Path(str(values["secret_key_file"]))
         values["outbox_dir"] = Path(str(values["outbox_dir"]))
+        if isinstance(values["form_rate_limit"], str):
+            values["form_rate_limit"] = parse_rate(values["form_rate_limit"])
         if values["log_level"] not in LOG_LEVELS:
             raise SettingsError(f"PRIVET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return cls(**values)  # type: ignore[arg-type]  # each value was built for its field

@@ -1,7 +1,9 @@
 """Every table privet has, imported in one place so Alembic and the subject map see them all."""
 
 from privet.admin.models import ApiToken, StaffSession, StaffUser
+from privet.clients.models import Contract
 from privet.intake.models import Submission
+from privet.marketing.models import MarketingConsent, Suppression
 from privet.notify.models import OutboxMessage
 from privet.store.base import Base
 from privet.store.models import KeyCheck
@@ -10,10 +12,13 @@ from privet.subjects.models import Subject
 __all__ = [
     "ApiToken",
     "Base",
+    "Contract",
     "KeyCheck",
+    "MarketingConsent",
     "OutboxMessage",
     "StaffSession",
     "StaffUser",
     "Subject",
     "Submission",
+    "Suppression",
 ]

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from conftest import make_settings
 from privet.clock import FixedClock
 from privet.intake.models import Submission
+from privet.policy.schema import Policy
 from privet.store.open import Store
+from privet.web.app import create_app
 
 URL = "/api/v1/forms/contact/submissions"
 CONTACT = {"name": "Ann", "email": "ann@example.org", "message": "A quote, please"}
@@ -61,7 +67,7 @@ def test_a_plain_html_form_never_redirects_to_another_site(
     fields = browser_fields(client, clock) | {"privet_return": "https://evil.example.org/"}
     response = client.post(URL, data=fields, follow_redirects=False)
     assert response.status_code == 201
-    assert "Thank you" in response.text
+    assert "Merci" in response.text  # in the language the form was shown in
 
 
 def test_a_plain_html_form_with_a_mistake_shows_what_to_fix(
@@ -115,3 +121,34 @@ def test_the_snippet_marks_required_fields_and_links_the_purpose(client: TestCli
     assert "Répondre à vos demandes de contact" in snippet
     assert "/privacy#purpose-quotes_and_orders" in snippet
     assert 'name="privet_website"' in snippet
+
+
+@pytest.fixture
+def client_limited_to(
+    web_store: Store, sqlite_url: str, policy: Policy, clock: FixedClock, tmp_path: Path
+) -> Callable[[str], TestClient]:
+    """A client of privet run with PRIVET_FORM_RATE_LIMIT set to the rate given."""
+
+    def limited_to(rate: str) -> TestClient:
+        settings = make_settings(tmp_path, sqlite_url, form_rate_limit=rate)
+        return TestClient(create_app(settings, policy, web_store, clock))
+
+    return limited_to
+
+
+def test_the_rate_limit_follows_the_setting(
+    client_limited_to: Callable[[str], TestClient], web_store: Store
+) -> None:
+    client = client_limited_to("2/1m")
+    statuses = [client.post(URL, json=CONTACT).status_code for _ in range(3)]
+    assert statuses == [201, 201, 429]
+    assert count(web_store) == 2
+
+
+def test_the_rate_limit_can_be_turned_off(
+    client_limited_to: Callable[[str], TestClient], web_store: Store
+) -> None:
+    client = client_limited_to("off")
+    statuses = {client.post(URL, json=CONTACT).status_code for _ in range(12)}
+    assert statuses == {201}
+    assert count(web_store) == 12

@@ -11,6 +11,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from privet.intake import service, spam
+from privet.intake.choices import LANGUAGE_FIELD
+from privet.intake.notices import notices_for
+from privet.intake.wording import words
+from privet.policy.texts import choose_language
 from privet.web.errors import ApiError
 from privet.web.templating import templates
 
@@ -47,7 +51,9 @@ async def submit_form(form: str, request: Request) -> Response:
         received = await run_in_threadpool(_store, request, form, values)
     except service.SubmissionInvalid as error:
         if from_browser:
-            context = {"problems": error.problems, "return_to": return_to}
+            language = choose_language(state.policy, _text(values.get(LANGUAGE_FIELD)))
+            context = {"problems": error.problems, "return_to": return_to,
+                       "lang": language, "words": words(language)}  # fmt: skip
             return templates.TemplateResponse(request, "intake/invalid.html", context, 422)
         raise ApiError(422, "invalid_submission", str(error), error.problems) from None
     return _accepted(request, from_browser, return_to, form, received)
@@ -78,7 +84,8 @@ def _spam_problem(
         return "honeypot"
     token = str(values.pop(spam.STARTED, "") or "")
     address = request.client.host if request.client else "unknown"
-    if not state.rate_limit.allow(address, now):
+    limit = state.rate_limit  # None when PRIVET_FORM_RATE_LIMIT is off
+    if limit is not None and not limit.allow(address, now):
         raise ApiError(429, "too_many_submissions", "too many submissions: try again later")
     if token or from_browser:  # a plain HTML form always carries its token
         return spam.token_problem(state.store.keyring, form, token, now)
@@ -88,7 +95,10 @@ def _spam_problem(
 def _store(request: Request, form: str, values: dict[str, Any]) -> service.Received:
     state = request.app.state
     with state.store.transaction() as session:
-        return service.submit(session, state.policy, form, values, state.clock.now())
+        notices = notices_for(state.settings, state.policy)
+        return service.submit(
+            session, state.policy, form, values, state.clock.now(), notices=notices
+        )
 
 
 def _safe_return(request: Request, target: str) -> str | None:
@@ -112,6 +122,17 @@ def _accepted(
         separator = "&" if "?" in return_to else "?"
         return RedirectResponse(f"{return_to}{separator}{urlencode({'privet': 'sent'})}", 303)
     if from_browser:
-        return templates.TemplateResponse(request, "intake/thanks.html", {}, 201)
-    body = {"id": received.id, "form": form, "submitted_at": received.submitted_at.isoformat()}
+        context = {"lang": received.language, "words": words(received.language),
+                   "confirmation_sent": received.confirmation_sent}  # fmt: skip
+        return templates.TemplateResponse(request, "intake/thanks.html", context, 201)
+    body = {
+        "id": received.id,
+        "form": form,
+        "submitted_at": received.submitted_at.isoformat(),
+        "confirmation_sent": received.confirmation_sent,
+    }
     return JSONResponse(body, 201)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

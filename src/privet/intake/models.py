@@ -28,3 +28,10 @@ class Submission(RandomId, Base):
     # The cleaned values as JSON, sealed as one: the field names are personal context too.
     fields: Mapped[str] = mapped_column(Encrypted("submissions.fields"))
     submitted_at: Mapped[datetime]
+    # Flagged by staff as objectionable: the submission then moves to the policy's abuse
+    # purpose and category, and is kept by that category's rule.
+    flagged_at: Mapped[datetime | None]
+    flagged_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    flag_note: Mapped[str | None] = mapped_column(Encrypted("submissions.flag_note"))

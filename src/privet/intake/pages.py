@@ -6,7 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from privet.intake import service, spam
+from privet.intake.choices import AGE_FIELD, LANGUAGE_FIELD, minimum_age
 from privet.intake.fields import form_fields
+from privet.intake.wording import words
+from privet.marketing.service import OPT_IN_FIELD, opt_in_wording
 from privet.policy.schema import Policy, Text
 from privet.policy.texts import choose_language, text_in
 from privet.web.errors import ApiError
@@ -45,6 +48,12 @@ def form_snippet(request: Request, form: str, lang: str | None = None) -> HTMLRe
         "token": spam.form_token(state.store.keyring, form, state.clock.now()),
         "spam": spam,
         "lang": language,
+        "words": words(language),
+        "language_field": LANGUAGE_FIELD,
+        "age_field": AGE_FIELD if declared.age_gate else None,
+        "minimum_age": minimum_age(policy),
+        "opt_in_field": OPT_IN_FIELD if declared.marketing_opt_in else None,
+        "opt_in_wording": opt_in_wording(policy, language) if declared.marketing_opt_in else "",
     }
     return templates.TemplateResponse(request, "intake/snippet.html", context)
 

@@ -9,8 +9,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from privet.intake.choices import take_choices
 from privet.intake.fields import clean_values, form_fields
 from privet.intake.models import Submission
+from privet.intake.notices import Notices, notify_operator
+from privet.marketing.mail import queue_confirmation
+from privet.marketing.service import record_opt_in
 from privet.policy.schema import Form, Policy
 from privet.subjects.service import get_or_create_subject
 
@@ -30,6 +34,9 @@ class Received:
     id: str
     form: str
     submitted_at: datetime
+    language: str = "en"
+    # A marketing opt-in is waiting for its owner to follow the emailed link.
+    confirmation_sent: bool = False
 
 
 def declared_form(policy: Policy, name: str) -> Form:
@@ -40,12 +47,21 @@ def declared_form(policy: Policy, name: str) -> Form:
 
 
 def submit(
-    session: Session, policy: Policy, form_name: str, values: dict[str, Any], now: datetime
+    session: Session,
+    policy: Policy,
+    form_name: str,
+    values: dict[str, Any],
+    now: datetime,
+    *,
+    notices: Notices,
 ) -> Received:
     """Store one submission; raises SubmissionInvalid naming every field at fault."""
     form = declared_form(policy, form_name)
+    values = dict(values)
+    choices, problems = take_choices(policy, form, values)
     specs = form_fields(policy, form)
-    cleaned, problems = clean_values(specs, values, policy.controller.country)
+    cleaned, field_problems = clean_values(specs, values, policy.controller.country)
+    problems |= field_problems
     if problems:
         raise SubmissionInvalid(problems)
     email = next(cleaned[n] for n, spec in specs.items() if spec.type == "email")
@@ -63,4 +79,16 @@ def submit(
     )
     session.add(submission)
     session.flush()
-    return Received(str(submission.id), form_name, now)
+    confirmation_sent = False
+    if choices.marketing:
+        opt_in = record_opt_in(session, policy, subject, form=form_name,
+                               language=choices.language, method="form", now=now)  # fmt: skip
+        if opt_in.confirm_token:
+            queue_confirmation(
+                session, policy=policy, base_url=notices.base_url, subject=subject,
+                token=opt_in.confirm_token, language=choices.language, now=now,
+            )  # fmt: skip
+            confirmation_sent = True
+    notify_operator(session, policy=policy, notices=notices, submission=submission,
+                    cleaned=cleaned, now=now)  # fmt: skip
+    return Received(str(submission.id), form_name, now, choices.language, confirmation_sent)

@@ -337,6 +337,18 @@ class Marketing(Section):
     # ntropic: opting out "will not apply to personal data provided ... as a result of a
     # product purchase": erasure on opt-out is scoped to the marketing purpose.
     opt_out_scope: Literal["marketing", "everything"] = "marketing"
+    # The words next to a form's unticked box; stored with each opt-in as its proof.
+    # Unset: privet words it from the marketing purpose's description.
+    opt_in_label: Text | None = None
+    # Ask the address's owner to confirm by email before the first mailing.
+    double_opt_in: bool = False
+
+
+class Abuse(Section):
+    """Where a submission goes when staff flag it as objectionable (ntropic §1)."""
+
+    purpose: PurposeName
+    category: CategoryName
 
 
 class Analytics(Section):
@@ -370,5 +382,6 @@ class Policy(Section):
     sharing: Sharing = Sharing()
     children: Children | None = None
     marketing: Marketing | None = None
+    abuse: Abuse | None = None
     analytics: Analytics = Analytics(mode="off")
     security: Security

@@ -98,8 +98,17 @@ class Keyring:
 
     def sign(self, message: str) -> str:
         """A MAC over `message`, for values privet hands out and must trust on return."""
-        digest = hmac.new(self.current.signing_key, message.encode("utf-8"), hashlib.sha256)
-        return digest.hexdigest()[:32]
+        return _mac(self.current, message)
+
+    def verify(self, message: str, signature: str) -> bool:
+        """Whether any key of the ring signed `message`: links in old mail keep working."""
+        return any(
+            hmac.compare_digest(_mac(key, message), signature) for key in self._by_id.values()
+        )
+
+
+def _mac(key: Key, message: str) -> str:
+    return hmac.new(key.signing_key, message.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 def normalise_email(address: str) -> str:

@@ -24,3 +24,7 @@ class Subject(RandomId, Base):
     created_at: Mapped[datetime]
     # The anchor of "leads are kept 3 years after last contact" (ntoprog §4).
     last_contact_at: Mapped[datetime | None]
+    # Objection to direct marketing (GDPR art. 21(2)) and restriction of processing
+    # (art. 18): while set, the subject is left out of every marketing export.
+    objected_at: Mapped[datetime | None]
+    restricted_at: Mapped[datetime | None]

@@ -11,11 +11,14 @@ from fastapi.staticfiles import StaticFiles
 from privet import __version__
 from privet.admin import api as admin_api
 from privet.admin import pages as admin_pages
+from privet.clients import pages as clients_pages
 from privet.clock import Clock
 from privet.config import Settings
+from privet.intake import admin as intake_admin
 from privet.intake import api as intake_api
 from privet.intake import pages as intake_pages
 from privet.intake.spam import RateLimit
+from privet.marketing import pages as marketing_pages
 from privet.policy.schema import Policy
 from privet.store.open import Store
 from privet.web import health
@@ -34,7 +37,8 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     )
     app.state.settings, app.state.policy = settings, policy
     app.state.store, app.state.clock = store, clock
-    app.state.rate_limit = RateLimit(store.keyring)
+    rate = settings.form_rate_limit
+    app.state.rate_limit = RateLimit(store.keyring, rate.count, rate.window) if rate else None
     install_error_handlers(app)
     app.add_exception_handler(LoginRequired, _login_required)
     mount_docs(app)
@@ -43,7 +47,10 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(admin_api.router, prefix="/api/v1")
     app.include_router(intake_api.router, prefix="/api/v1")
     app.include_router(intake_pages.router)
+    app.include_router(marketing_pages.router)
+    app.include_router(intake_admin.router)
     app.include_router(admin_pages.router)
+    app.include_router(clients_pages.router)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(AccessLog)
     return app

@@ -12,7 +12,9 @@ PACKAGE = Path(__file__).parent.parent
 TEMPLATE_DIRS = [
     PACKAGE / "web" / "templates",
     PACKAGE / "admin" / "templates",
+    PACKAGE / "clients" / "templates",
     PACKAGE / "intake" / "templates",
+    PACKAGE / "marketing" / "templates",
 ]
 
 templates = Jinja2Templates(

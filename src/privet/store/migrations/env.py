@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from alembic import context
@@ -38,9 +40,33 @@ def run(connection: Connection) -> None:
         context.run_migrations()
 
 
+@contextmanager
+def _sqlite_foreign_keys_deferred(connection: Connection) -> Iterator[None]:
+    """SQLite's batch mode rebuilds a table by dropping it; with foreign keys on, dropping
+    `subjects` would cascade into every child table. So keys are off while migrating (the
+    pragma is ignored inside a transaction, hence here), and checked once at the end."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left {len(broken)} rows with dangling foreign keys")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
 engine = context.config.attributes.get("engine")
 if engine is None:  # `alembic revision --autogenerate` from a checkout: DDL needs no key
     url = os.environ.get("PRIVET_DATABASE_URL", DEFAULT_URL)
     engine = create_store_engine(url, Keyring(decode_secret(generate_secret())))
-with engine.begin() as connection:
+with (
+    engine.connect() as connection,
+    _sqlite_foreign_keys_deferred(connection),
+    connection.begin(),
+):
     run(connection)

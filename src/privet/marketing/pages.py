@@ -1,0 +1,61 @@
+"""One-click unsubscribe (RFC 8058) and the double opt-in confirmation, as pages.
+
+Both act on POST only. Mail scanners and link previews fetch every link they see with GET;
+were GET to act, they would unsubscribe or confirm on the reader's behalf. So GET shows
+one button, and POST (from that button, or from a mail client's own unsubscribe button,
+which sends `List-Unsubscribe=One-Click`) does it.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from privet.marketing import service
+from privet.marketing.wording import words
+from privet.policy.texts import choose_language
+from privet.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
+    return _page(request, "marketing/unsubscribe.html", lang, done=False)
+
+
+@router.post("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
+    state = request.app.state
+    with state.store.transaction() as session:
+        known = service.unsubscribe(session, token, state.clock.now())
+    if not known:
+        return _page(request, "marketing/invalid.html", lang, status=404)
+    return _page(request, "marketing/unsubscribe.html", lang, done=True)
+
+
+@router.get("/marketing/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
+    return _page(request, "marketing/confirm.html", lang, done=False)
+
+
+@router.post("/marketing/confirm/{token}", response_class=HTMLResponse)
+def confirm(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
+    state = request.app.state
+    with state.store.transaction() as session:
+        confirmed = service.confirm_opt_in(session, token, state.clock.now())
+    if not confirmed:
+        return _page(request, "marketing/invalid.html", lang, status=404)
+    return _page(request, "marketing/confirm.html", lang, done=True)
+
+
+def _page(
+    request: Request, name: str, lang: str | None, *, done: bool = False, status: int = 200
+) -> HTMLResponse:
+    policy = request.app.state.policy
+    language = choose_language(policy, lang)
+    context = {"lang": language, "words": words(language), "done": done,
+               "controller": policy.controller.name}  # fmt: skip
+    response = templates.TemplateResponse(request, name, context, status)
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in this page's URL
+    return response

@@ -1,0 +1,170 @@
+"""Marketing consent: opt-ins with their proof, confirmation, one-click unsubscribe.
+
+An opt-in counts once it is confirmed (at once, or by the emailed link under double
+opt-in). Unsubscribing withdraws every consent and puts the address's blind index on the
+suppression list, which outlives the subject: after that only the address's owner,
+confirming by email, can subscribe it again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Exists, delete, exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from privet.marketing.models import MarketingConsent, Suppression
+from privet.policy.schema import Marketing, Policy
+from privet.policy.texts import text_in
+from privet.store.crypto import Keyring, SecretKeyError
+from privet.store.types import keyring_of
+from privet.subjects.models import Subject
+
+OPT_IN_FIELD = "privet_marketing"  # the unticked box of a form with marketing_opt_in
+CONFIRMATION_LIFETIME = timedelta(days=7)
+# Authenticated data of unsubscribe tokens: a ciphertext made for anything else won't open.
+UNSUBSCRIBE_CONTEXT = "unsubscribe link"
+
+DEFAULT_WORDING = {
+    "en": "Yes, send me marketing email ({purpose}). I can unsubscribe at any time.",
+    "fr": "Oui, envoyez-moi des courriels de prospection ({purpose}). "
+    "Je peux me désinscrire à tout moment.",
+    "ru": "Да, присылайте мне рекламные письма ({purpose}). Я могу отписаться в любой момент.",
+}
+
+
+class NoMarketing(LookupError):
+    """The policy has no marketing section: nobody may be mailed."""
+
+
+@dataclass(frozen=True)
+class OptIn:
+    consent: MarketingConsent
+    # Set when the address's owner must confirm: the secret for the emailed link.
+    confirm_token: str | None
+
+
+def marketing_of(policy: Policy) -> Marketing:
+    if policy.marketing is None:
+        raise NoMarketing("the policy has no marketing section")
+    return policy.marketing
+
+
+def opt_in_wording(policy: Policy, language: str) -> str:
+    """The exact words shown next to the box, in `language`: stored as the opt-in's proof."""
+    marketing = marketing_of(policy)
+    if marketing.opt_in_label is not None:
+        return text_in(marketing.opt_in_label, language, policy)
+    purpose = text_in(policy.purposes[marketing.purpose].description, language, policy)
+    wording = DEFAULT_WORDING.get(language, DEFAULT_WORDING["en"])
+    return wording.format(purpose=purpose[:1].lower() + purpose[1:])
+
+
+def record_opt_in(
+    session: Session,
+    policy: Policy,
+    subject: Subject,
+    *,
+    form: str | None,
+    language: str,
+    method: str,
+    now: datetime,
+) -> OptIn:
+    """Store an opt-in with its proof; confirmed now unless the owner must confirm by mail."""
+    must_confirm = marketing_of(policy).double_opt_in or is_suppressed(session, subject.email_index)
+    token = secrets.token_urlsafe(32) if must_confirm else None
+    consent = MarketingConsent(
+        subject_id=subject.id,
+        method=method,
+        form=form,
+        wording=opt_in_wording(policy, language),
+        language=language,
+        policy_version=policy.policy.version,
+        given_at=now,
+        confirmed_at=None if must_confirm else now,
+        confirm_token_hash=_hash(token) if token else None,
+    )
+    session.add(consent)
+    session.flush()
+    return OptIn(consent, token)
+
+
+def confirm_opt_in(session: Session, token: str, now: datetime) -> bool:
+    """Confirm the opt-in `token` was mailed for; False if unknown, expired or withdrawn.
+
+    Confirming again is harmless. A confirmed opt-in lifts a suppression: the address's
+    owner has just asked, in person, to be mailed again."""
+    query = select(MarketingConsent).where(MarketingConsent.confirm_token_hash == _hash(token))
+    consent = session.scalars(query).one_or_none()
+    if consent is None or consent.withdrawn_at is not None:
+        return False
+    if consent.confirmed_at is None:
+        if now - consent.given_at > CONFIRMATION_LIFETIME:
+            return False
+        consent.confirmed_at = now
+        subject = session.get_one(Subject, consent.subject_id)
+        session.execute(delete(Suppression).where(Suppression.email_index == subject.email_index))
+    return True
+
+
+def unsubscribe_token(keyring: Keyring, subject_id: uuid.UUID) -> str:
+    """An opaque, authenticated token naming the subject: no id or address readable in it."""
+    sealed = keyring.encrypt(subject_id.hex, UNSUBSCRIBE_CONTEXT)
+    return base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
+
+
+def unsubscribe(session: Session, token: str, now: datetime) -> bool:
+    """Withdraw every marketing consent of the token's subject and suppress their address.
+
+    False if the token is not one privet made. Unsubscribing twice, or after the person
+    was erased, is still a success: there is nobody left to mail."""
+    subject_id = _subject_of_token(keyring_of(session.get_bind().dialect), token)
+    if subject_id is None:
+        return False
+    subject = session.get(Subject, subject_id)
+    if subject is not None:
+        suppress(session, subject.email_index, "unsubscribe", now)
+        session.execute(
+            update(MarketingConsent)
+            .where(MarketingConsent.subject_id == subject.id)
+            .where(MarketingConsent.withdrawn_at.is_(None))
+            .values(withdrawn_at=now)
+        )
+    return True
+
+
+def suppress(session: Session, email_index: str, reason: str, now: datetime) -> None:
+    """Put an address on the suppression list; already there, it keeps its first date."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Suppression).values(
+        email_index=email_index, suppressed_at=now, reason=reason
+    )
+    session.execute(statement.on_conflict_do_nothing(index_elements=["email_index"]))
+
+
+def is_suppressed(session: Session, email_index: str) -> bool:
+    return session.get(Suppression, email_index) is not None
+
+
+def suppressed() -> Exists:
+    """A clause: the subject's address is on the suppression list."""
+    return exists().where(Suppression.email_index == Subject.email_index)
+
+
+def _subject_of_token(keyring: Keyring, token: str) -> uuid.UUID | None:
+    try:
+        sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        return uuid.UUID(hex=keyring.decrypt(sealed, UNSUBSCRIBE_CONTEXT))
+    except (ValueError, SecretKeyError):
+        return None
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -1,0 +1,164 @@
+"""Browser tests: a visitor in Debian's Chromium, driven by Playwright, on loopback servers.
+
+One browser for the whole session. Each test gets its own privet (uvicorn in a thread, a
+fresh SQLite file, a FixedClock the test advances instead of sleeping) and the operator's
+website: a second loopback server whose contact page includes privet's form server-side.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import make_settings
+from privet.clock import FixedClock
+from privet.policy.schema import Policy, Website
+from privet.store.open import Store
+from privet.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, never a browser downloaded by Playwright
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+STARTUP_SECONDS = 10
+# Short, so a missing element fails the test in seconds rather than after Playwright's 30.
+TIMEOUT_MS = 5_000
+
+
+@dataclass(frozen=True)
+class Site:
+    privet_url: str
+    contact_page: str  # includes the form, and asks privet to send visitors back here
+    plain_page: str  # the same form with no way back: privet thanks visitors itself
+    clock: FixedClock
+    store: Store
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}: CI must run the browser tests")
+        pytest.skip(f"{message}; browser tests skipped")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()  # its own cookies and cache: tests do not share a visitor
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def site(
+    web_store: Store, sqlite_url: str, policy: Policy, clock: FixedClock, tmp_path: Path
+) -> Iterator[Site]:
+    privet_socket = _loopback_socket()
+    privet_url = f"http://127.0.0.1:{privet_socket.getsockname()[1]}"
+    operator = OperatorSite(privet_url)
+    settings = make_settings(tmp_path, sqlite_url, base_url=privet_url)
+    # privet only sends visitors back to the policy's website: here, the operator's server.
+    on_site = policy.model_copy(update={"website": Website(url=operator.url + "/")})
+    app = create_app(settings, on_site, web_store, clock)
+    with _serving(app, privet_socket), _serving_site(operator):
+        pages = operator.url + "/contact.html", operator.url + "/plain.html"
+        yield Site(privet_url, *pages, clock, web_store)
+
+
+def _loopback_socket() -> socket.socket:
+    # Bound before the server starts, so the port is known and no other process can take it.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    return listener
+
+
+@contextlib.contextmanager
+def _serving(app: FastAPI, listener: socket.socket) -> Iterator[None]:
+    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "privet did not start"
+            time.sleep(0.01)
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(STARTUP_SECONDS)
+        listener.close()
+
+
+@contextlib.contextmanager
+def _serving_site(operator: OperatorSite) -> Iterator[None]:
+    thread = threading.Thread(target=operator.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield
+    finally:
+        operator.shutdown()
+        operator.server_close()
+        thread.join()
+
+
+class OperatorSite(ThreadingHTTPServer):
+    """The operator's own website, which includes privet's form the way a site would."""
+
+    daemon_threads = True
+
+    def __init__(self, privet_url: str) -> None:
+        super().__init__(("127.0.0.1", 0), ContactPage)
+        self.privet_url = privet_url
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Contact NTOPROG</title></head>
+<body><h1>Contact us</h1>{body}</body></html>"""
+SENT = '<p role="status">Thank you: your message was sent.</p>'
+
+
+class ContactPage(BaseHTTPRequestHandler):
+    server: OperatorSite
+
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        if path not in ("/contact.html", "/plain.html"):
+            self.send_error(404)
+            return
+        if "privet=sent" in query.split("&"):
+            body = SENT
+        else:
+            # A server-side include: fetched when the page is rendered, as a site would.
+            body = httpx.get(f"{self.server.privet_url}/forms/contact?lang=en").text
+            if path == "/contact.html":
+                back = self.server.url + path
+                field = f'<input type="hidden" name="privet_return" value="{back}">'
+                body = body.replace("</form>", f"{field}</form>")
+        content = PAGE.format(body=body).encode()
+        self.send_response(200)
+        self.send_header("content-type", "text/html; charset=utf-8")
+        self.send_header("content-length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # quiet: pytest shows what failed, not every page load

@@ -1,0 +1,28 @@
+"""Ntropic's policy: the example with a marketing opt-in, double opt-in and an abuse purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+from privet.intake.notices import Notices
+from privet.policy.load import load_policy
+from privet.policy.schema import Policy
+
+NTROPIC = ROOT / "examples" / "ntropic" / "policy.yaml"
+NOTICES = Notices(base_url="https://privacy.example.org", operator=None)
+INQUIRY = {"name": "Ann", "email": "ann@example.org", "inquiry": "A website, please",
+           "privet_age_confirmed": "yes"}  # fmt: skip
+
+
+@pytest.fixture
+def ntropic() -> Policy:
+    return load_policy(NTROPIC)
+
+
+@pytest.fixture
+def single_opt_in(ntropic: Policy) -> Policy:
+    """Ntropic's policy as it would read with `double_opt_in: false`."""
+    assert ntropic.marketing is not None
+    marketing = ntropic.marketing.model_copy(update={"double_opt_in": False})
+    return ntropic.model_copy(update={"marketing": marketing})

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from conftest import make_settings
+from marketing.conftest import INQUIRY, NTROPIC
+from privet.clock import FixedClock
+from privet.marketing.export import mailable
+from privet.marketing.models import Suppression
+from privet.notify.models import OutboxMessage
+from privet.policy.schema import Policy
+from privet.store.open import Store
+from privet.web.app import create_app
+
+URL = "/api/v1/forms/inquiry/submissions"
+
+
+@pytest.fixture
+def site(web_store: Store, sqlite_url: str, ntropic: Policy, clock: FixedClock,
+         tmp_path: Path) -> TestClient:  # fmt: skip
+    settings = make_settings(tmp_path, sqlite_url, policy=NTROPIC, operator_email="off")
+    return TestClient(create_app(settings, ntropic, web_store, clock))
+
+
+def _link(store: Store, path: str) -> str:
+    with store.transaction() as session:
+        body = session.scalars(select(OutboxMessage.body)).one()
+    found = re.search(rf"http://127\.0\.0\.1:8000({path}/[A-Za-z0-9_-]+)", body)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_snippet_offers_an_unticked_box_with_its_wording_and_the_age_gate(
+    site: TestClient,
+) -> None:
+    snippet = site.get("/forms/inquiry").text
+    box = re.search(r'<input id="privet-inquiry-marketing"[^>]*>', snippet)
+    assert box is not None and "checked" not in box.group(0) and "required" not in box.group(0)
+    assert "Yes, send me marketing email (sending you information" in snippet
+    assert re.search(r'name="privet_age_confirmed"[^>]*required', snippet)
+    assert "I am at least 13 years old" in snippet
+
+
+def test_an_opt_in_is_confirmed_from_the_emailed_link(site: TestClient, web_store: Store) -> None:
+    response = site.post(URL, json=INQUIRY | {"privet_marketing": True})
+    assert response.status_code == 201 and response.json()["confirmation_sent"] is True
+    link = _link(web_store, "/marketing/confirm")
+    page = site.get(link)
+    assert "Yes, subscribe me" in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "confirmed" in site.post(link).text
+    assert site.post(link + "x").status_code == 404
+
+
+def test_one_click_unsubscribe_as_rfc_8058_sends_it(site: TestClient, web_store: Store) -> None:
+    site.post(URL, json=INQUIRY | {"privet_marketing": True})
+    confirm = _link(web_store, "/marketing/confirm")
+    site.post(confirm)
+    with web_store.transaction() as session:
+        policy = site.app.state.policy  # type: ignore[attr-defined]
+        (row,) = mailable(session, policy, "http://127.0.0.1:8000")
+    path = row.unsubscribe_url.removeprefix("http://127.0.0.1:8000")
+    assert "Unsubscribe" in site.get(path).text  # a GET (a link scanner) changes nothing
+    with web_store.transaction() as session:
+        assert session.scalars(select(Suppression)).all() == []
+    # What a mail client sends for List-Unsubscribe-Post: List-Unsubscribe=One-Click
+    response = site.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200 and "no more marketing email" in response.text
+    with web_store.transaction() as session:
+        assert len(session.scalars(select(Suppression)).all()) == 1
+
+
+def test_a_bad_unsubscribe_link_says_so_and_changes_nothing(site: TestClient) -> None:
+    response = site.post("/unsubscribe/bogus")
+    assert response.status_code == 404 and "does not work" in response.text
