@@ -1,0 +1,23 @@
+"""The `privet` command: thin verbs over the same service functions the web app calls.
+
+One module a command group; `common` holds the options and helpers they share."""
+
+from __future__ import annotations
+
+import typer
+
+from privet.cli import clients, database, marketing, outbox, project, staff
+
+app = typer.Typer(
+    help="privet keeps the promises that a privacy policy makes.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+for command in (project.init, project.check, project.serve):
+    app.command()(command)
+app.add_typer(database.db_app, name="db")
+app.add_typer(staff.admin_app, name="admin")
+app.add_typer(database.key_app, name="key")
+app.add_typer(outbox.outbox_app, name="outbox")
+app.add_typer(clients.clients_app, name="clients")
+app.add_typer(marketing.marketing_app, name="marketing")

@@ -1,0 +1,86 @@
+"""The policy file and the service: `privet init`, `check`, `serve`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from privet.cli.common import (
+    AsOfOption,
+    DbOption,
+    PolicyOption,
+    clock_for,
+    fail,
+    out,
+    policy_from,
+    settings_from,
+    store_from,
+    transport_from,
+)
+from privet.notify.loop import DeliveryLoop
+from privet.policy.summary import summarise
+
+TEMPLATES = Path(__file__).parent.parent / "policy" / "templates"
+
+
+def init(
+    template: Annotated[str, typer.Option(help="ntoprog, nt-progress or ntropic.")] = "ntoprog",
+    policy: PolicyOption = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starter policy.yaml from one of the example policies."""
+    source = TEMPLATES / template / "policy.yaml"
+    if not source.is_file():
+        names = ", ".join(sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir()))
+        fail(f"no template '{template}' (templates: {names})")
+    target = settings_from(policy).policy
+    if target.exists() and not force:
+        fail(f"{target} exists; pass --force to overwrite it")
+    shutil.copyfile(source, target)
+    out.print(f"wrote {target} from the {template} template; check it with `privet check`")
+
+
+def check(policy: PolicyOption = None) -> None:
+    """Validate the policy: FILE:LINE: CODE message for each problem, exit 1 if any."""
+    settings = settings_from(policy)
+    loaded = policy_from(settings)
+    table = Table(title=f"{settings.policy} is valid", show_header=False, title_justify="left")
+    for label, value in summarise(loaded):
+        table.add_row(label, value)
+    out.print(table)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    policy: PolicyOption = None,
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Run the web service: admin pages, the JSON API and its docs at /docs."""
+    import uvicorn
+
+    from privet.web.app import create_app
+
+    settings = settings_from(policy, db)
+    clock = clock_for(as_of)
+    loaded = policy_from(settings)
+    store = store_from(settings, clock)
+    out.print(
+        f"privet: {loaded.controller.name}'s policy {loaded.policy.version} at "
+        f"http://{host}:{port} (admin: /admin, API docs: /docs)",
+        highlight=False,
+    )
+    web_app = create_app(settings, loaded, store, clock)
+    mail = DeliveryLoop(store.sessions, transport_from(settings), clock)
+    mail.start()
+    try:
+        uvicorn.run(
+            web_app, host=host, port=port, log_config=None, access_log=False, server_header=False
+        )
+    finally:
+        mail.stop()
