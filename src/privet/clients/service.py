@@ -160,7 +160,7 @@ def record_contract(
     if new.ends_on is not None:
         _check_end(new.starts_on, new.ends_on)
     subject = get_or_create_subject(session, _address(new.email), now)
-    if _matching(contracts_of(session, subject.id), reference) is not None:
+    if _matching(session, subject.id, reference) is not None:
         raise ContractError("this client already has a contract with that reference")
     # A signed contract is a contact: the person's contact data ("leads ... 3 years after
     # last contact") is needed for the relationship it starts, so its clock restarts.
@@ -169,7 +169,7 @@ def record_contract(
     contract = Contract(
         subject_id=subject.id,
         reference=reference,
-        reference_index=keyring_of(session.get_bind().dialect).blind_index(reference.casefold()),
+        reference_index=_reference_index(session, reference),
         category=terms.category,
         purpose=terms.purpose,
         legal_basis=terms.legal_basis,
@@ -189,8 +189,7 @@ def record_contract(
 
 def find_contract(session: Session, email: str, reference: str) -> Contract:
     subject = find_subject(session, _address(email))
-    contracts = contracts_of(session, subject.id) if subject else []
-    found = _matching(contracts, _clean_reference(reference))
+    found = _matching(session, subject.id, _clean_reference(reference)) if subject else None
     if found is None:
         raise ContractError("no contract with that reference for that email")
     return found
@@ -242,10 +241,17 @@ def _clean_reference(reference: str) -> str:
     return reference
 
 
-def _matching(contracts: list[Contract], reference: str) -> Contract | None:
+def _matching(session: Session, subject_id: uuid.UUID, reference: str) -> Contract | None:
+    query = select(Contract).where(
+        Contract.subject_id == subject_id,
+        Contract.reference_index == _reference_index(session, reference),
+    )
+    return session.scalars(query).one_or_none()
+
+
+def _reference_index(session: Session, reference: str) -> str:
     # "NTO-2026-07" and "nto-2026-07" name the same paper contract.
-    wanted = reference.casefold()
-    return next((c for c in contracts if c.reference.casefold() == wanted), None)
+    return keyring_of(session.get_bind().dialect).blind_index(reference.casefold())
 
 
 def _check_end(starts_on: date, ends_on: date) -> None:

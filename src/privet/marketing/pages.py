@@ -8,8 +8,12 @@ which sends `List-Unsubscribe=One-Click`) does it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from privet.marketing import service
 from privet.marketing.wording import words
@@ -26,12 +30,7 @@ def unsubscribe_page(request: Request, token: str, lang: str | None = None) -> H
 
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
-    state = request.app.state
-    with state.store.transaction() as session:
-        known = service.unsubscribe(session, token, state.clock.now())
-    if not known:
-        return _page(request, "marketing/invalid.html", lang, status=404)
-    return _page(request, "marketing/unsubscribe.html", lang, done=True)
+    return _act(request, service.unsubscribe, token, "marketing/unsubscribe.html", lang)
 
 
 @router.get("/marketing/confirm/{token}", response_class=HTMLResponse)
@@ -41,12 +40,23 @@ def confirm_page(request: Request, token: str, lang: str | None = None) -> HTMLR
 
 @router.post("/marketing/confirm/{token}", response_class=HTMLResponse)
 def confirm(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
+    return _act(request, service.confirm_opt_in, token, "marketing/confirm.html", lang)
+
+
+def _act(
+    request: Request,
+    action: Callable[[Session, str, datetime], bool],
+    token: str,
+    done_page: str,
+    lang: str | None,
+) -> HTMLResponse:
+    """Run `action` for the link's token; a token privet did not make changes nothing."""
     state = request.app.state
     with state.store.transaction() as session:
-        confirmed = service.confirm_opt_in(session, token, state.clock.now())
-    if not confirmed:
+        known = action(session, token, state.clock.now())
+    if not known:
         return _page(request, "marketing/invalid.html", lang, status=404)
-    return _page(request, "marketing/confirm.html", lang, done=True)
+    return _page(request, done_page, lang, done=True)
 
 
 def _page(
