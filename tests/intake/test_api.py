@@ -52,6 +52,18 @@ def test_a_bad_json_submission_names_each_field_without_echoing_it(
     assert count(web_store) == 0
 
 
+def test_an_undeclared_key_holding_data_is_refused_without_being_repeated(
+    client: TestClient, web_store: Store
+) -> None:
+    response = client.post(URL, json=CONTACT | {"bea@example.org": "x"})
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"] == {
+        "(unnamed)": "not a field of this form: only declared data is collected"
+    }
+    assert "bea@example.org" not in response.text
+    assert count(web_store) == 0
+
+
 def test_a_plain_html_form_is_stored_and_sends_the_visitor_back(
     client: TestClient, clock: FixedClock, web_store: Store
 ) -> None:

@@ -7,6 +7,7 @@ E.164 by phonenumbers) before anything is stored, so stored data is already clea
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,8 @@ from privet.policy.schema import Form, Policy
 # Caps for fields that declare none: generous for people, small for a database.
 DEFAULT_MAX_LENGTH = {"long_text": 10_000, "email": 320, "url": 2_000}
 TEXT_MAX_LENGTH = 200
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+UNNAMED_FIELD = "(unnamed)"
 TRUE_WORDS, FALSE_WORDS = {"true", "on", "yes", "1"}, {"false", "off", "no", "0", ""}
 
 
@@ -53,7 +56,10 @@ def clean_values(
     """(cleaned values, problems by field name); `region` reads phone numbers without +."""
     cleaned, problems = {}, {}
     for name in values.keys() - specs.keys():
-        problems[name] = "not a field of this form: only declared data is collected"
+        # Named back only when it looks like a field name: a key is input too, and an
+        # error must not repeat an address or a message someone typed into it.
+        shown = name if FIELD_NAME.fullmatch(name) else UNNAMED_FIELD
+        problems[shown] = "not a field of this form: only declared data is collected"
     for name, spec in specs.items():
         raw = values.get(name)
         text = "" if raw is None else raw if isinstance(raw, str) else _scalar(raw)
