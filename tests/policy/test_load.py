@@ -52,6 +52,8 @@ def test_it_loads_every_example(path: Path) -> None:
         ("analytics_without_purpose", 31, "P106", "name the purpose it serves"),
         ("marketing_opt_in_without_marketing", 27, "P107", "has no marketing section"),
         ("form_without_required_email", 27, "P108", "needs a required email field"),
+        ("consent_cookies_without_consent_section", 24, "P109", "has no consent section"),
+        ("consent_cookie_not_lasting", 33, "P110", "declare cookie 'privet_consent'"),
         ("duplicate_key", 10, "P000", 'duplicate key "name"'),
         ("list_not_mapping", 1, "P000", "a policy is a YAML mapping"),
         ("empty", 1, "P000", "a policy is a YAML mapping"),

@@ -22,6 +22,8 @@ def check_policy(policy: Policy) -> list[Finding]:
         *_processors_respect_storage(policy),
         *_analytics_has_a_purpose(policy),
         *_marketing_is_declared(policy),
+        *_consent_is_recorded(policy),
+        *_consent_cookie_is_declared(policy),
     ]
 
 
@@ -140,3 +142,31 @@ def _marketing_is_declared(policy: Policy) -> Iterator[Finding]:
                 "P107",
                 f"form '{name}' offers a marketing opt-in, but the policy has no marketing section",
             )
+
+
+def _consent_is_recorded(policy: Policy) -> Iterator[Finding]:
+    optional = [name for name, category in policy.cookies.items() if not category.required]
+    if optional and policy.consent is None:
+        yield Finding(
+            ("cookies", optional[0]),
+            "P109",
+            f"cookie category '{optional[0]}' asks for consent, but the policy has no consent "
+            "section: add consent: {category: ...} to say where the receipts are filed",
+        )
+
+
+def _consent_cookie_is_declared(policy: Policy) -> Iterator[Finding]:
+    """The cookie that remembers a choice is itself a cookie the policy must list."""
+    if policy.consent is None:
+        return
+    name = policy.consent.cookie
+    for category in policy.cookies.values():
+        for cookie in category.cookies:
+            if cookie.name == name and category.required and cookie.lifetime != "session":
+                return
+    yield Finding(
+        ("consent", "cookie"),
+        "P110",
+        f"declare cookie '{name}' with a lifetime in a required cookie category: it "
+        "remembers each visitor's choice, and its lifetime is how long a choice lasts",
+    )

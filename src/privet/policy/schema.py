@@ -47,6 +47,8 @@ FieldType = Literal[
     "text", "long_text", "email", "phone", "url", "date", "datetime", "number", "boolean",
     "country", "ip_address", "identifier", "choice",
 ]  # fmt: skip
+# Google Consent Mode v2 signals a cookie category stands for, set from the visitor's choice.
+ConsentModeSignal = Literal["ad_storage", "analytics_storage", "ad_user_data", "ad_personalization"]
 Safeguard = Literal[
     "adequacy_decision", "standard_contractual_clauses", "binding_corporate_rules", "consent",
     "other_appropriate_safeguards", "none_needed",
@@ -231,6 +233,10 @@ class CookieCategory(Section):
     purpose: PurposeName | None = None
     vendors: list[Vendor] = []
     cookies: list[Cookie] = []
+    # A Global Privacy Control signal opts the visitor out of this category: set it on
+    # categories that sell or share data for cross-context advertising (CCPA's "sale").
+    gpc_opt_out: bool = False
+    google_consent_mode: list[ConsentModeSignal] = []
 
     @model_validator(mode="after")
     def _optional_needs_purpose(self) -> CookieCategory:
@@ -351,6 +357,15 @@ class Abuse(Section):
     category: CategoryName
 
 
+class Consent(Section):
+    """Where consent receipts are filed, and the cookie that remembers a visitor's choice."""
+
+    # The data category receipts belong to: its retention rule says how long they are kept.
+    category: CategoryName
+    # Must be declared in a required cookie category: its lifetime is the cookie's max-age.
+    cookie: str = "privet_consent"
+
+
 class Analytics(Section):
     mode: Literal["consent", "cookieless", "off"]
     purpose: PurposeName | None = None
@@ -383,5 +398,6 @@ class Policy(Section):
     children: Children | None = None
     marketing: Marketing | None = None
     abuse: Abuse | None = None
+    consent: Consent | None = None
     analytics: Analytics = Analytics(mode="off")
     security: Security
