@@ -2,6 +2,7 @@
 
 from privet.admin.models import ApiToken, StaffSession, StaffUser
 from privet.clients.models import Contract
+from privet.consent.models import ConsentReceipt
 from privet.intake.models import Submission
 from privet.marketing.models import MarketingConsent, Suppression
 from privet.notify.models import OutboxMessage
@@ -12,6 +13,7 @@ from privet.subjects.models import Subject
 __all__ = [
     "ApiToken",
     "Base",
+    "ConsentReceipt",
     "Contract",
     "KeyCheck",
     "MarketingConsent",

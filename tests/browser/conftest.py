@@ -43,6 +43,12 @@ class Site:
     plain_page: str  # the same form with no way back: privet thanks visitors itself
     clock: FixedClock
     store: Store
+    app: FastAPI  # tests that change the policy in force set app.state.policy
+    operator: OperatorSite
+
+    def demo_page(self, lang: str = "en") -> str:
+        """A page with the banner and an analytics script gated behind consent."""
+        return f"{self.operator.url}/demo.html?lang={lang}"
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +85,7 @@ def site(
     app = create_app(settings, on_site, web_store, clock)
     with _serving(app, privet_socket), _serving_site(operator):
         pages = operator.url + "/contact.html", operator.url + "/plain.html"
-        yield Site(privet_url, *pages, clock, web_store)
+        yield Site(privet_url, *pages, clock, web_store, app, operator)
 
 
 def _loopback_socket() -> socket.socket:
@@ -128,12 +134,22 @@ class OperatorSite(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), ContactPage)
         self.privet_url = privet_url
         self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        # How often the gated analytics script was fetched: the browser only fetches it
+        # once privet runs it, so zero means it never ran.
+        self.analytics_loads = 0
 
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Contact NTOPROG</title></head>
 <body><h1>Contact us</h1>{body}</body></html>"""
 SENT = '<p role="status">Thank you: your message was sent.</p>'
+DEMO = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>NTOPROG</title>
+<script src="{privet}/privet.js"></script>
+<script type="text/plain" data-privet-category="analytics" src="/analytics.js"></script>
+</head><body><h1>NTOPROG</h1><p>Welcome.</p></body></html>"""
+# What Google Analytics would do: set its cookie, and leave a trace the test can see.
+ANALYTICS = b"document.cookie = '_ga=GA1.1.42; path=/; max-age=3600'; window.analyticsRan = true;"
 
 
 class ContactPage(BaseHTTPRequestHandler):
@@ -141,6 +157,14 @@ class ContactPage(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path, _, query = self.path.partition("?")
+        if path == "/demo.html":
+            lang = query.removeprefix("lang=")[:2]
+            self._send(DEMO.format(lang=lang, privet=self.server.privet_url).encode())
+            return
+        if path == "/analytics.js":
+            self.server.analytics_loads += 1
+            self._send(ANALYTICS, "text/javascript")
+            return
         if path not in ("/contact.html", "/plain.html"):
             self.send_error(404)
             return
@@ -153,10 +177,13 @@ class ContactPage(BaseHTTPRequestHandler):
                 back = self.server.url + path
                 field = f'<input type="hidden" name="privet_return" value="{back}">'
                 body = body.replace("</form>", f"{field}</form>")
-        content = PAGE.format(body=body).encode()
+        self._send(PAGE.format(body=body).encode())
+
+    def _send(self, content: bytes, kind: str = "text/html") -> None:
         self.send_response(200)
-        self.send_header("content-type", "text/html; charset=utf-8")
+        self.send_header("content-type", f"{kind}; charset=utf-8")
         self.send_header("content-length", str(len(content)))
+        self.send_header("cache-control", "no-store")  # each load is a new fetch to count
         self.end_headers()
         self.wfile.write(content)
 

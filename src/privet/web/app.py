@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -14,21 +15,29 @@ from privet.admin import pages as admin_pages
 from privet.clients import pages as clients_pages
 from privet.clock import Clock
 from privet.config import Settings
+from privet.consent import api as consent_api
+from privet.consent import pages as consent_pages
 from privet.intake import admin as intake_admin
 from privet.intake import api as intake_api
 from privet.intake import pages as intake_pages
 from privet.intake.spam import RateLimit
 from privet.marketing import pages as marketing_pages
 from privet.policy.schema import Policy
+from privet.store.group_commit import GroupCommit
 from privet.store.open import Store
 from privet.web import health
 from privet.web.auth import LoginRequired
 from privet.web.docs import mount_docs
 from privet.web.errors import error_body, install_error_handlers
-from privet.web.middleware import AccessLog, SecurityHeaders
+from privet.web.middleware import AccessLog, BodyLimit, PublicCors, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = "Privet keeps the promises that a privacy policy makes."
+# Bodies privet accepts: a consent decision is a few hundred bytes; a form may be long.
+BODY_LIMIT = 1024 * 1024
+BODY_LIMITS = {"/api/v1/consents": 16 * 1024}
+# What a visitor's browser calls from the operator's own pages.
+PUBLIC_PREFIXES = ("/api/v1/consents", "/api/v1/forms/")
 
 
 def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -> FastAPI:
@@ -39,6 +48,7 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.state.store, app.state.clock = store, clock
     rate = settings.form_rate_limit
     app.state.rate_limit = RateLimit(store.keyring, rate.count, rate.window) if rate else None
+    app.state.consent_writes = GroupCommit(store)
     install_error_handlers(app)
     app.add_exception_handler(LoginRequired, _login_required)
     mount_docs(app)
@@ -46,12 +56,16 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(health.router)
     app.include_router(admin_api.router, prefix="/api/v1")
     app.include_router(intake_api.router, prefix="/api/v1")
+    app.include_router(consent_api.router, prefix="/api/v1")
+    app.include_router(consent_pages.router)
     app.include_router(intake_pages.router)
     app.include_router(marketing_pages.router)
     app.include_router(intake_admin.router)
     app.include_router(admin_pages.router)
     app.include_router(clients_pages.router)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    app.add_middleware(BodyLimit, default=BODY_LIMIT, limits=BODY_LIMITS)
+    app.add_middleware(PublicCors, origins=_site_origins(policy), prefixes=PUBLIC_PREFIXES)
     app.add_middleware(AccessLog)
     return app
 
@@ -61,3 +75,10 @@ async def _login_required(request: Request, _error: Exception) -> Response:
         body = error_body("unauthenticated", "sign in, or send a bearer token")
         return JSONResponse(body, 401, headers={"www-authenticate": "Bearer"})
     return RedirectResponse("/admin/login", 303)
+
+
+def _site_origins(policy: Policy) -> list[str]:
+    if policy.website is None:
+        return []
+    parts = urlsplit(policy.website.url)
+    return [f"{parts.scheme}://{parts.netloc}"]

@@ -1,0 +1,77 @@
+"""`/privet.js`: the banner script, with the policy's categories and words built in.
+
+One request gives the browser everything the banner needs, so it can gate scripts and
+show itself before anything else loads; no second request for its settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from privet.consent.service import choice_lifetime
+from privet.consent.wording import banner_words
+from privet.policy.schema import CookieCategory, Policy
+from privet.policy.texts import text_in
+
+SCRIPT = Path(__file__).parent / "static" / "privet.js"
+PLACEHOLDER = "/*CONFIG*/{}"
+DEFAULT_COOKIE = "privet_consent"
+# Relative to the script's own address, so privet may sit on another host or path.
+PATHS = {"consents": "api/v1/consents", "privacy": "privacy", "preferences": "privacy/preferences"}
+
+
+def banner_config(policy: Policy, now: datetime) -> dict[str, Any]:
+    languages = policy.policy.languages
+    controller = policy.controller.name
+    return {
+        "policy_version": policy.policy.version,
+        "paths": PATHS,
+        "cookie": _cookie(policy, now),
+        "languages": languages,
+        "categories": [
+            _category(policy, name, category) for name, category in policy.cookies.items()
+        ],
+        "words": {language: banner_words(language, controller) for language in languages},
+    }
+
+
+def _cookie(policy: Policy, now: datetime) -> dict[str, Any]:
+    if policy.consent is None:  # nothing to ask: the banner never shows, nothing is stored
+        return {"name": DEFAULT_COOKIE, "max_age": 0}
+    # Counted from the start of the day, so the script (and its ETag) changes once a day.
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    lasts = choice_lifetime(policy).after(today) - today
+    return {"name": policy.consent.cookie, "max_age": int(lasts.total_seconds())}
+
+
+def _category(policy: Policy, name: str, category: CookieCategory) -> dict[str, Any]:
+    return {
+        "name": name,
+        "required": category.required,
+        "purpose": category.purpose,
+        "gpc": category.gpc_opt_out,
+        "consent_mode": category.google_consent_mode,
+        "cookies": [cookie.name for cookie in category.cookies],
+        "description": {
+            language: text_in(category.description, language, policy)
+            for language in policy.policy.languages
+        },
+        "vendors": [
+            {"name": vendor.name, "privacy_url": vendor.privacy_url} for vendor in category.vendors
+        ],
+    }
+
+
+def render_script(policy: Policy, now: datetime) -> str:
+    config = json.dumps(banner_config(policy, now), ensure_ascii=False, separators=(",", ":"))
+    # "</" could close a <script> element if someone inlines the file; JSON allows "<\/".
+    return _source().replace(PLACEHOLDER, config.replace("</", "<\\/"), 1)
+
+
+@functools.cache
+def _source() -> str:
+    return SCRIPT.read_text(encoding="utf-8")
