@@ -20,6 +20,7 @@ lint: $(STAMP)
 # Not part of `make test`: it measures, it asserts nothing. See bench/README.md.
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/consent.py
 
 system-deps:
 	@bash scripts/install-system-deps
