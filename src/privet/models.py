@@ -6,6 +6,7 @@ from privet.consent.models import ConsentReceipt
 from privet.intake.models import Submission
 from privet.marketing.models import MarketingConsent, Suppression
 from privet.notify.models import OutboxMessage
+from privet.rights.models import DataRequest, RequestEvent
 from privet.store.base import Base
 from privet.store.models import KeyCheck
 from privet.subjects.models import Subject
@@ -15,9 +16,11 @@ __all__ = [
     "Base",
     "ConsentReceipt",
     "Contract",
+    "DataRequest",
     "KeyCheck",
     "MarketingConsent",
     "OutboxMessage",
+    "RequestEvent",
     "StaffSession",
     "StaffUser",
     "Subject",

@@ -23,6 +23,8 @@ from privet.intake import pages as intake_pages
 from privet.intake.spam import RateLimit
 from privet.marketing import pages as marketing_pages
 from privet.policy.schema import Policy
+from privet.rights import api as rights_api
+from privet.rights import pages as rights_pages
 from privet.store.group_commit import GroupCommit
 from privet.store.open import Store
 from privet.web import health
@@ -58,6 +60,8 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(intake_api.router, prefix="/api/v1")
     app.include_router(consent_api.router, prefix="/api/v1")
     app.include_router(consent_pages.router)
+    app.include_router(rights_api.router, prefix="/api/v1")
+    app.include_router(rights_pages.router)
     app.include_router(intake_pages.router)
     app.include_router(marketing_pages.router)
     app.include_router(intake_admin.router)

@@ -1,0 +1,34 @@
+"""The mail that asks a requester to prove the address is theirs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from privet.notify.service import queue_email
+from privet.policy.schema import Policy
+from privet.rights.models import DataRequest
+from privet.rights.wording import words
+
+
+def status_link(base_url: str, request: DataRequest, token: str) -> str:
+    return f"{base_url.rstrip('/')}/privacy/requests/{request.id}?token={token}"
+
+
+def queue_code(
+    session: Session,
+    *,
+    policy: Policy,
+    base_url: str,
+    request: DataRequest,
+    token: str,
+    code: str,
+    now: datetime,
+) -> None:
+    said = words(request.language)
+    body = said["mail_body"].format(
+        controller=policy.controller.name, code=code, link=status_link(base_url, request, token)
+    )
+    # No subject_id: until the address is proven, the request is tied to nobody.
+    queue_email(session, request.email, said["mail_subject"], body, now)
