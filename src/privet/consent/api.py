@@ -132,17 +132,12 @@ def _answer(request: Request, body: ConsentQuestion) -> ConsentAnswer:
     now = state.clock.now()
     with state.store.transaction() as session:
         try:
-            granted = service.has_consent(
+            granted, choice = service.consent_for(
                 session, state.policy, body.visitor_id, body.category, now
             )
         except service.UnknownCategory:
             fields = {"category": "not a cookie category of the policy"}
             raise ApiError(422, "invalid_request", "unknown category", fields) from None
-        choice = (
-            service.current_choice(session, state.policy, body.visitor_id, now)
-            if state.policy.consent
-            else None
-        )
     return ConsentAnswer(
         category=body.category, granted=granted, receipt_id=choice.id if choice else None
     )

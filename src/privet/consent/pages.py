@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from typing import Any
@@ -12,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from privet.consent import service
-from privet.consent.script import render_script
+from privet.consent.script import rendered_script
 from privet.consent.wording import preference_words
 from privet.policy.texts import choose_language
 from privet.web.templating import templates
@@ -27,12 +26,11 @@ SCRIPT_CACHE = "no-cache"
 @router.get("/privet.js")
 def script(request: Request) -> Response:
     state = request.app.state
-    body = render_script(state.policy, state.clock.now())
-    tag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
-    headers = {"cache-control": SCRIPT_CACHE, "etag": tag}
-    if request.headers.get("if-none-match") == tag:
+    script = rendered_script(state.policy, state.clock.now())
+    headers = {"cache-control": SCRIPT_CACHE, "etag": script.etag}
+    if request.headers.get("if-none-match") == script.etag:
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type="text/javascript; charset=utf-8", headers=headers)
+    return Response(script.body, media_type="text/javascript; charset=utf-8", headers=headers)
 
 
 @router.get("/.well-known/gpc.json")

@@ -7,8 +7,10 @@ show itself before anything else loads; no second request for its settings.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +68,28 @@ def _category(policy: Policy, name: str, category: CookieCategory) -> dict[str, 
     }
 
 
-def render_script(policy: Policy, now: datetime) -> str:
+@dataclass(frozen=True)
+class Rendered:
+    body: str
+    etag: str
+
+
+# Every page view of the site asks for the script: build it once per policy and day.
+_latest: tuple[Policy, date, Rendered] | None = None
+
+
+def rendered_script(policy: Policy, now: datetime) -> Rendered:
+    global _latest  # a one-entry cache: a race between threads only builds it twice
+    latest = _latest
+    if latest is not None and latest[0] is policy and latest[1] == now.date():
+        return latest[2]
+    body = _render(policy, now)
+    rendered = Rendered(body, '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"')
+    _latest = (policy, now.date(), rendered)
+    return rendered
+
+
+def _render(policy: Policy, now: datetime) -> str:
     config = json.dumps(banner_config(policy, now), ensure_ascii=False, separators=(",", ":"))
     # "</" could close a <script> element if someone inlines the file; JSON allows "<\/".
     return _source().replace(PLACEHOLDER, config.replace("</", "<\\/"), 1)

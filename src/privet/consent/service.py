@@ -215,7 +215,13 @@ def current_choice(
 def has_consent(
     session: Session, policy: Policy, visitor_id: uuid.UUID, category: str, now: datetime
 ) -> bool:
-    """True when `category` may run for this visitor now.
+    return consent_for(session, policy, visitor_id, category, now)[0]
+
+
+def consent_for(
+    session: Session, policy: Policy, visitor_id: uuid.UUID, category: str, now: datetime
+) -> tuple[bool, ConsentReceipt | None]:
+    """Whether `category` may run for this visitor now, and the receipt that says so.
 
     A required category always may. An optional one needs the visitor's current choice to
     grant it for the purpose the policy names today: a consent given for another purpose
@@ -224,17 +230,20 @@ def has_consent(
     declared = policy.cookies.get(category)
     if declared is None:
         raise UnknownCategory(category)
-    if declared.required:
-        return True
     choice = current_choice(session, policy, visitor_id, now) if policy.consent else None
-    if choice is None or category not in choice.granted:
-        return False
-    return any(
-        purpose["cookie_category"] == category
-        and purpose["purpose"] == declared.purpose
-        and purpose["status"] == GIVEN
-        for purpose in stored_record(choice)["purposes"]
+    if declared.required:
+        return True, choice
+    granted = (
+        choice is not None
+        and category in choice.granted
+        and any(
+            purpose["cookie_category"] == category
+            and purpose["purpose"] == declared.purpose
+            and purpose["status"] == GIVEN
+            for purpose in stored_record(choice)["purposes"]
+        )
     )
+    return granted, choice
 
 
 def _keyring(session: Session) -> Keyring:

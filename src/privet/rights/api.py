@@ -85,10 +85,8 @@ def _receive(request: Request, body: RequestIn) -> Accepted:
             )
         except service.RequestInvalid as error:
             raise ApiError(422, "invalid_request", str(error), error.problems) from None
-        if received.code is not None:
-            queue_code(session, policy=state.policy, base_url=state.settings.base_url,
-                       request=received.request, token=received.token, code=received.code,
-                       now=now)  # fmt: skip
+        base_url = state.settings.base_url
+        queue_code(session, policy=state.policy, base_url=base_url, received=received, now=now)
     link = status_link(state.settings.base_url, received.request, received.token)
     return Accepted(id=received.request.id, status="unverified", token=received.token,
                     status_url=link)  # fmt: skip

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from privet.notify.service import queue_email
 from privet.policy.schema import Policy
 from privet.rights.models import DataRequest
+from privet.rights.service import Received
 from privet.rights.wording import words
 
 
@@ -17,18 +18,16 @@ def status_link(base_url: str, request: DataRequest, token: str) -> str:
 
 
 def queue_code(
-    session: Session,
-    *,
-    policy: Policy,
-    base_url: str,
-    request: DataRequest,
-    token: str,
-    code: str,
-    now: datetime,
+    session: Session, *, policy: Policy, base_url: str, received: Received, now: datetime
 ) -> None:
+    """Mail the request's code, unless the address had its share of codes this hour."""
+    if received.code is None:
+        return
+    request = received.request
     said = words(request.language)
+    link = status_link(base_url, request, received.token)
     body = said["mail_body"].format(
-        controller=policy.controller.name, code=code, link=status_link(base_url, request, token)
+        controller=policy.controller.name, code=received.code, link=link
     )
     # No subject_id: until the address is proven, the request is tied to nobody.
     queue_email(session, request.email, said["mail_subject"], body, now)

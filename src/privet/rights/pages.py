@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from privet.policy.texts import choose_language
 from privet.rights import service
-from privet.rights.mail import queue_code
+from privet.rights.mail import queue_code, status_link
 from privet.rights.wording import words
 from privet.web.templating import templates
 
@@ -58,11 +58,9 @@ def send(
             )
         except service.RequestInvalid as error:
             return _portal(request, language, error.problems)
-        if received.code is not None:
-            queue_code(session, policy=state.policy, base_url=state.settings.base_url,
-                       request=received.request, token=received.token, code=received.code,
-                       now=now)  # fmt: skip
-    return RedirectResponse(f"/privacy/requests/{received.request.id}?token={received.token}", 303)
+        base_url = state.settings.base_url
+        queue_code(session, policy=state.policy, base_url=base_url, received=received, now=now)
+    return RedirectResponse(status_link("", received.request, received.token), 303)
 
 
 @router.get("/privacy/requests/{request_id}", response_class=HTMLResponse)
