@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from privet.policy.problems import Finding
 from privet.policy.schema import Policy
+from privet.rights.connectors.fideslang import DatasetError, load_dataset
 
 EU_MEMBERS = set(
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()  # noqa: SIM905  # reads as the list it is
@@ -170,3 +172,28 @@ def _consent_cookie_is_declared(policy: Policy) -> Iterator[Finding]:
         f"declare cookie '{name}' with a lifetime in a required cookie category: it "
         "remembers each visitor's choice, and its lifetime is how long a choice lasts",
     )
+
+
+def check_datasets(policy: Policy, policy_path: Path) -> list[Finding]:
+    """Each system's dataset file is read with the policy, so `privet check` finds a broken
+    one before a request needs it."""
+    findings = []
+    for name, system in policy.systems.items():
+        path = system.dataset_file(policy_path)
+        problem = _dataset_problem(path) if path is not None else None
+        if problem is not None:
+            findings.append(Finding(("systems", name, "dataset"), "P111", problem))
+    return findings
+
+
+def _dataset_problem(path: Path) -> str | None:
+    if not path.is_file():
+        return f"dataset file {path} does not exist"
+    try:
+        dataset = load_dataset(path)
+    except DatasetError as error:
+        return f"dataset {error}"
+    fields = (field for collection in dataset.collections for field in collection.fields)
+    if not any(field.identity == "email" for field in fields):
+        return f"dataset {path}: no field has `identity: email`, so no one can be found in it"
+    return None

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
-from privet.policy.checks import check_policy
+from privet.policy.checks import check_datasets, check_policy
 from privet.policy.problems import Problem
 from privet.policy.schema import Policy
 
@@ -31,6 +31,9 @@ SCHEMA_CODES = {
     "bad_email": "P007",
     "missing_purpose": "P008",
     "bad_deadline": "P009",
+    "bad_system": "P010",
+    "bad_environment_name": "P011",
+    "bad_webhook": "P012",
 }
 VALUE_CODE = "P003"
 SYNTAX_CODE = "P000"
@@ -66,7 +69,7 @@ def parse_policy(text: str, path: Path) -> Policy:
         raise PolicyError(path, tuple(problems)) from None
     problems = sorted(
         Problem(_line_of(tree, found.location), found.code, found.message)
-        for found in check_policy(policy)
+        for found in [*check_policy(policy), *check_datasets(policy, path)]
     )
     if problems:
         raise PolicyError(path, tuple(problems))

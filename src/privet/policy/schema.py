@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -298,6 +300,10 @@ class Rights(Section):
     # ntropic §3: "send this information directly to another provider".
     direct_transfer: bool = False
     supervisory_authority: Text | None = None
+    # Kinds an officer approves before privet carries them out; the rest are carried out
+    # as soon as the address is proven. Rectification always waits (staff approve the
+    # corrected values), and so does a parent's request to erase a child's data.
+    review: list[Right] = ["rectification"]
 
     @field_validator("deadline")
     @classmethod
@@ -379,6 +385,134 @@ class Security(Section):
     encrypted_backups: bool = True
 
 
+_ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_environment_name(value: str) -> str:
+    # The value is not repeated in the message: it may be the very password meant to stay out.
+    if not _ENVIRONMENT_NAME.match(value):
+        raise PydanticCustomError(
+            "bad_environment_name",
+            "write the name of the environment variable that holds it (such as "
+            "SHOP_DATABASE_URL), not the URL or secret itself: whoever reads the policy "
+            "would read it too",
+        )
+    return value
+
+
+EnvironmentName = Annotated[str, AfterValidator(_check_environment_name)]
+
+
+# Browsers treat these as secure contexts too: plain http to them stays on the machine.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def webhook_url_problem(url: str) -> str | None:
+    """Why `url` may not receive calls, or None: https, or http to a loopback host."""
+    # urlsplit silently drops tabs and newlines: refuse them, so the URL checked is the one used.
+    if any(character <= " " or character == "\x7f" for character in url):
+        return "the URL contains spaces or control characters"
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        return "a user name or password in the URL would be readable in the policy: use `secret`"
+    try:
+        parts.port  # noqa: B018  # parsing the port is the check
+    except ValueError:
+        return "the URL's port is not a valid port number"
+    if not parts.hostname:
+        return "the URL has no host"
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+        return None
+    return "a webhook URL must be https (http only to 127.0.0.1, localhost or ::1)"
+
+
+def _check_webhook(value: str) -> str:
+    problem = webhook_url_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("bad_webhook", "{problem}", {"problem": problem})
+    return value
+
+
+class DeclaredTable(Section):
+    """A table of another database that holds people's data, found by an email column."""
+
+    email: str
+    on_erasure: Literal["delete", "mask"]
+    # Column -> data category. The email column is personal data too: it must be listed, so
+    # that erasure masks it, or keeps it when its category is held under a legal obligation.
+    columns: dict[str, CategoryName]
+
+    @model_validator(mode="after")
+    def _email_column_is_declared(self) -> DeclaredTable:
+        if self.email not in self.columns:
+            raise PydanticCustomError(
+                "bad_system",
+                "the email column '{column}' must be in columns too, with its data category: "
+                "erasure masks or keeps it by that category",
+                {"column": self.email},
+            )
+        return self
+
+
+# The keys each kind of system takes, by the key that makes it that kind.
+_SYSTEM_KEYS = {
+    "tables": ("tables", "database", "database_schema", "processor"),
+    "dataset": ("dataset", "database", "database_schema", "erase_categories", "processor"),
+    "webhook": ("webhook", "secret", "processor"),
+}
+_REQUIRED_KEYS = {"tables": {"database"}, "dataset": {"database"}, "webhook": {"secret"}}
+_WRITTEN = {"database_schema": "schema"}  # a field named `schema` would shadow BaseModel's
+
+
+class System(Section):
+    """Another database or a processor where a person's data is found and erased.
+
+    Variables are named, never given: privet reads them when it carries a request out, so
+    `privet check` needs none of them, and no password is written in the policy.
+    """
+
+    database: EnvironmentName | None = None  # holds a SQLAlchemy URL
+    database_schema: str | None = Field(default=None, alias="schema")
+    tables: dict[str, DeclaredTable] | None = Field(default=None, min_length=1)
+    dataset: str | None = None  # a fideslang dataset file, relative to the policy file
+    erase_categories: list[str] = Field(default=["user"], min_length=1)  # fideslang prefixes
+    webhook: Annotated[str, AfterValidator(_check_webhook)] | None = None
+    secret: EnvironmentName | None = None  # holds the HMAC secret shared with the processor
+    processor: ProcessorName | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_reach_it(self) -> System:
+        kinds = [kind for kind in _SYSTEM_KEYS if getattr(self, kind) is not None]
+        if len(kinds) != 1:
+            raise PydanticCustomError(
+                "bad_system",
+                "a system has exactly one of `tables` or `dataset` (each with `database`), "
+                "or `webhook` (with `secret`)",
+            )
+        missing = _REQUIRED_KEYS[kinds[0]] - self.model_fields_set
+        stray = self.model_fields_set - set(_SYSTEM_KEYS[kinds[0]])
+        if missing or stray:
+            raise PydanticCustomError(
+                "bad_system",
+                "a system with `{kind}` {problem}",
+                {"kind": kinds[0], "problem": _key_problem(missing, stray)},
+            )
+        return self
+
+    def dataset_file(self, policy_path: Path) -> Path | None:
+        """`dataset` is relative to the policy file, so the two can move together."""
+        return None if self.dataset is None else policy_path.parent / self.dataset
+
+
+def _key_problem(missing: set[str], stray: set[str]) -> str:
+    def keys(names: set[str]) -> str:
+        return ", ".join(f"`{_WRITTEN.get(name, name)}`" for name in sorted(names))
+
+    if missing:
+        return f"needs {keys(missing)}"
+    return f"takes no {keys(stray)}"
+
+
 class Policy(Section):
     privet: Literal[1]
     policy: PolicyInfo
@@ -401,3 +535,4 @@ class Policy(Section):
     consent: Consent | None = None
     analytics: Analytics = Analytics(mode="off")
     security: Security
+    systems: dict[str, System] = {}

@@ -81,15 +81,32 @@ def erase(
     prefixes = (
         (masked_categories,) if isinstance(masked_categories, str) else tuple(masked_categories)
     )
-    tables = reflect_tables(dataset, engine, schema)
+    with engine.begin() as connection:
+        return erase_within(
+            connection,
+            dataset,
+            rows_found,
+            prefixes,
+            tables=reflect_tables(dataset, engine, schema),
+        )
+
+
+def erase_within(
+    connection: Connection,
+    dataset: Dataset,
+    rows_found: Mapping[str, Sequence[Mapping[str, Any]]],
+    prefixes: tuple[str, ...],
+    *,
+    tables: Mapping[str, Table],
+) -> Erasure:
+    """`erase` inside the caller's transaction, so it can be one with the caller's own work."""
     ends = _reference_ends(dataset)
     plans = [
         _plan(collection, tables[collection.name], prefixes, ends)
         for collection in dataset.collections
         if collection.name in tables and rows_found.get(collection.name)
     ]
-    with engine.begin() as connection:
-        changed = {plan.collection: _apply(connection, plan, rows_found) for plan in plans}
+    changed = {plan.collection: _apply(connection, plan, rows_found) for plan in plans}
     return Erasure(changed, tuple(kept for plan in plans for kept in plan.kept))
 
 
