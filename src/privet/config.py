@@ -70,6 +70,18 @@ SETTINGS = {
         "",
         "Who is emailed when a form is sent. Empty: the policy's controller email; off: nobody.",
     ),
+    "push_allowed_hosts": Setting(
+        "PRIVET_PUSH_ALLOWED_HOSTS",
+        "",
+        "Hosts on a private network that portability exports may be sent to, comma-"
+        "separated. Other recipients must be public https:// addresses.",
+    ),
+    "push_ca_file": Setting(
+        "PRIVET_PUSH_CA_FILE",
+        "",
+        "A PEM file of extra certificate authorities to trust when sending a portability "
+        "export (an intranet's own CA). Empty: the system's.",
+    ),
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -120,6 +132,8 @@ class Settings:
     outbox_dir: Path
     form_rate_limit: Rate | None
     operator_email: str
+    push_allowed_hosts: frozenset[str]
+    push_ca_file: Path | None
 
     @property
     def secure_cookies(self) -> bool:
@@ -141,6 +155,12 @@ class Settings:
         values["outbox_dir"] = Path(str(values["outbox_dir"]))
         if isinstance(values["form_rate_limit"], str):
             values["form_rate_limit"] = parse_rate(values["form_rate_limit"])
+        if isinstance(values["push_allowed_hosts"], str):
+            hosts = values["push_allowed_hosts"].split(",")
+            values["push_allowed_hosts"] = frozenset(h.strip().lower() for h in hosts if h.strip())
+        values["push_ca_file"] = (
+            Path(str(values["push_ca_file"])) if values["push_ca_file"] else None
+        )
         if values["log_level"] not in LOG_LEVELS:
             raise SettingsError(f"PRIVET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return cls(**values)  # type: ignore[arg-type]  # each value was built for its field

@@ -6,10 +6,10 @@ from privet.consent.models import ConsentReceipt
 from privet.intake.models import Submission
 from privet.marketing.models import MarketingConsent, Suppression
 from privet.notify.models import OutboxMessage
-from privet.rights.models import DataRequest, RequestEvent
+from privet.rights.models import DataRequest, RequestEvent, RequestExport
 from privet.store.base import Base
 from privet.store.models import KeyCheck
-from privet.subjects.models import Subject
+from privet.subjects.models import Subject, SubjectVisitor
 
 __all__ = [
     "ApiToken",
@@ -21,9 +21,11 @@ __all__ = [
     "MarketingConsent",
     "OutboxMessage",
     "RequestEvent",
+    "RequestExport",
     "StaffSession",
     "StaffUser",
     "Subject",
+    "SubjectVisitor",
     "Submission",
     "Suppression",
 ]

@@ -20,7 +20,8 @@ def receive(
     store: Store, policy: Policy, clock: FixedClock, kind: str = "access"
 ) -> service.Received:
     with store.transaction() as session:
-        return service.receive_request(session, policy, kind, EMAIL, language="en", now=clock.now())
+        asked = service.Asked(kind, EMAIL)
+        return service.receive_request(session, policy, asked, language="en", now=clock.now())
 
 
 def verify(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +24,9 @@ from privet.cli.common import (
     transport_from,
 )
 from privet.notify.loop import DeliveryLoop
+from privet.periodic import Periodic
 from privet.policy.summary import summarise
+from privet.rights.reminders import request_chores
 
 TEMPLATES = Path(__file__).parent.parent / "policy" / "templates"
 
@@ -76,11 +80,17 @@ def serve(
         highlight=False,
     )
     web_app = create_app(settings, loaded, store, clock)
-    mail = DeliveryLoop(store.sessions, transport_from(settings), clock)
-    mail.start()
+    chores = partial(request_chores, store, loaded, settings.base_url, clock)
+    loops = [
+        DeliveryLoop(store.sessions, transport_from(settings), clock),
+        Periodic("privet-requests", timedelta(hours=1), chores),
+    ]
+    for loop in loops:
+        loop.start()
     try:
         uvicorn.run(
             web_app, host=host, port=port, log_config=None, access_log=False, server_header=False
         )
     finally:
-        mail.stop()
+        for loop in loops:
+            loop.stop()

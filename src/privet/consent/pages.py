@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
-from urllib.parse import unquote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -72,16 +70,7 @@ def download_receipts(request: Request) -> JSONResponse:
 
 
 def _visitor_of(request: Request) -> uuid.UUID | None:
-    """The visitor id in the consent cookie the banner wrote, if this browser has one."""
-    policy = request.app.state.policy
-    if policy.consent is None:
-        return None
-    raw = request.cookies.get(policy.consent.cookie)
-    try:
-        value = json.loads(unquote(raw)) if raw else None
-        return uuid.UUID(str(value["v"])) if isinstance(value, dict) else None
-    except (ValueError, KeyError):
-        return None
+    return service.visitor_in_cookies(request.app.state.policy, request.cookies)
 
 
 def _browser_language(request: Request) -> str | None:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +27,7 @@ from privet.policy.durations import Duration
 from privet.policy.schema import Consent, CookieCategory, Policy
 from privet.store.crypto import Keyring
 from privet.store.types import keyring_of
+from privet.subjects.models import Subject, SubjectVisitor
 
 METHODS = ("banner", "preferences", "api", "gpc")
 
@@ -244,6 +247,36 @@ def consent_for(
         )
     )
     return granted, choice
+
+
+def visitor_in_cookies(policy: Policy, cookies: Mapping[str, str]) -> uuid.UUID | None:
+    """The visitor id in the consent cookie the banner wrote, if this browser has one."""
+    if policy.consent is None:
+        return None
+    raw = cookies.get(policy.consent.cookie)
+    try:
+        value = json.loads(unquote(raw)) if raw else None
+        return uuid.UUID(str(value["v"])) if isinstance(value, dict) else None
+    except (ValueError, KeyError):
+        return None
+
+
+def link_visitor(session: Session, subject: Subject, visitor_id: uuid.UUID, now: datetime) -> None:
+    """Note that this browser is the subject's, so their receipts reach their export."""
+    index = _keyring(session).blind_index(str(visitor_id))
+    if session.get(SubjectVisitor, (subject.id, index)) is None:
+        session.add(SubjectVisitor(subject_id=subject.id, visitor_index=index, linked_at=now))
+
+
+def receipts_of_subject(session: Session, subject: Subject) -> list[ConsentReceipt]:
+    """The receipts of every browser linked to the subject, oldest first."""
+    linked = select(SubjectVisitor.visitor_index).where(SubjectVisitor.subject_id == subject.id)
+    query = (
+        select(ConsentReceipt)
+        .where(ConsentReceipt.visitor_index.in_(linked))
+        .order_by(ConsentReceipt.recorded_at)
+    )
+    return list(session.scalars(query))
 
 
 def _keyring(session: Session) -> Keyring:

@@ -39,5 +39,8 @@ class OutboxMessage(RandomId, Base):
     # Why the last attempt failed: codes and exception names only, never the server's
     # text, which often quotes the recipient's address.
     last_error: Mapped[str | None] = mapped_column(String(LAST_ERROR_LENGTH))
+    # Deleted once sent rather than kept as a record: mail to someone privet must forget
+    # (the answer to an erasure) or that holds a one-time secret (a verification code).
+    forget_when_sent: Mapped[bool] = mapped_column(default=False)
     # A delivery run's lease: until then no other run may take this message.
     claimed_until: Mapped[datetime | None]

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from privet.clock import Clock
@@ -61,6 +61,7 @@ def queue_email(
     html: str | None = None,
     headers: Mapping[str, str] | None = None,
     subject_id: uuid.UUID | None = None,
+    forget_when_sent: bool = False,
 ) -> OutboxMessage:
     """Queue a message; `subject` is stored in clear and must hold no personal data."""
     headers = dict(headers or {})
@@ -75,6 +76,7 @@ def queue_email(
         created_at=now,
         send_after=now,
         attempts=0,
+        forget_when_sent=forget_when_sent,
     )
     session.add(message)
     session.flush()
@@ -162,11 +164,15 @@ def _record_sent(
     sessions: sessionmaker[Session], message: OutboxMessage, now: datetime
 ) -> Delivery:
     with sessions.begin() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message.id)
-            .values(sent_at=now, claimed_until=None, last_error=None)
-        )
+        this = OutboxMessage.id == message.id
+        if message.forget_when_sent:
+            session.execute(delete(OutboxMessage).where(this))
+        else:
+            session.execute(
+                update(OutboxMessage)
+                .where(this)
+                .values(sent_at=now, claimed_until=None, last_error=None)
+            )
     log.info("mail_sent", extra={"message_id": str(message.id), "attempts": message.attempts})
     return Delivery(sent=1)
 

@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from privet.consent.service import visitor_in_cookies
 from privet.policy.texts import choose_language
 from privet.rights import service
+from privet.rights.carry_out import Context, on_verified
 from privet.rights.mail import queue_code, status_link
 from privet.rights.models import DataRequest
 from privet.web.errors import ApiError
@@ -31,6 +33,15 @@ class RequestIn(BaseModel):
     kind: Kind
     email: EmailStr
     language: str | None = Field(None, max_length=16)
+    details: str = Field(
+        "", max_length=service.DETAILS_LENGTH,
+        description="What the requester wants to say; for a rectification, what is wrong.",
+    )  # fmt: skip
+    recipient_url: str = Field(
+        "", max_length=service.URL_LENGTH,
+        description="Portability only, where the policy offers it: an https:// address the "
+        "export is sent to once carried out.",
+    )  # fmt: skip
 
 
 class Accepted(BaseModel):
@@ -61,6 +72,7 @@ class Progress(BaseModel):
     due_at: datetime | None
     extension_reason: str | None
     closed_at: datetime | None
+    answer: list[str] = Field(description="What was done, and what was kept and why.")
     history: list[Step]
 
 
@@ -80,8 +92,9 @@ def _receive(request: Request, body: RequestIn) -> Accepted:
     language = choose_language(state.policy, (body.language or "")[:2].lower())
     with state.store.transaction() as session:
         try:
+            asked = service.Asked(body.kind, str(body.email), body.details, body.recipient_url)
             received = service.receive_request(
-                session, state.policy, body.kind, str(body.email), language=language, now=now
+                session, state.policy, asked, language=language, now=now, channel="api"
             )
         except service.RequestInvalid as error:
             raise ApiError(422, "invalid_request", str(error), error.problems) from None
@@ -95,16 +108,20 @@ def _receive(request: Request, body: RequestIn) -> Accepted:
 @router.post("/requests/{request_id}/verify")
 def verify(request_id: uuid.UUID, body: CodeIn, request: Request) -> Progress:
     """Prove the address with the mailed code; the deadline starts now."""
-    state = request.app.state
+    state, now = request.app.state, request.app.state.clock.now()
+    visitor = visitor_in_cookies(state.policy, request.cookies)
+    failed: ApiError | None = None
     with state.store.transaction() as session:
         found = _found(session, request_id, body.token)
         try:
-            service.verify_request(session, state.policy, found, body.code, state.clock.now())
+            service.verify_request(session, state.policy, found, body.code, now, visitor_id=visitor)
         except service.VerificationFailed as error:
             failed = ApiError(400, "verification_failed", str(error), {"code": str(error)})
-        else:
-            return _progress(session, found)
-    raise failed  # after the transaction, so the failed attempt is counted
+    if failed is not None:
+        raise failed  # after the transaction, so the failed attempt is counted
+    on_verified(state.store, Context.of(state.policy, state.settings, now), request_id)
+    with state.store.transaction() as session:
+        return _progress(session, _found(session, request_id, body.token))
 
 
 @router.get("/requests/{request_id}")
@@ -127,5 +144,6 @@ def _progress(session: Session, found: DataRequest) -> Progress:
         id=found.id, kind=found.kind, status=found.status, received_at=found.received_at,
         verified_at=found.verified_at, due_at=found.due_at,
         extension_reason=found.extension_reason, closed_at=found.closed_at,
+        answer=service.answer_lines(found),
         history=[Step(at=step.at, step=step.step) for step in steps],
     )  # fmt: skip

@@ -30,4 +30,18 @@ def queue_code(
         controller=policy.controller.name, code=received.code, link=link
     )
     # No subject_id: until the address is proven, the request is tied to nobody.
-    queue_email(session, request.email, said["mail_subject"], body, now)
+    queue_email(session, request.email, said["mail_subject"], body, now, forget_when_sent=True)
+
+
+def queue_extension_notice(
+    session: Session, policy: Policy, request: DataRequest, now: datetime
+) -> None:
+    """Tell the requester the deadline moved, and why (GDPR art. 12(3))."""
+    assert request.due_at is not None  # only a verified request is extended
+    said = words(request.language)
+    body = said["extended_body"].format(
+        controller=policy.controller.name, kind=said[request.kind],
+        due=request.due_at.date().isoformat(), reason=request.extension_reason,
+    )  # fmt: skip
+    queue_email(session, request.email, said["extended_subject"], body, now,
+                subject_id=request.subject_id)  # fmt: skip

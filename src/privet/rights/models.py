@@ -40,6 +40,31 @@ class DataRequest(RandomId, Base):
     code_hash: Mapped[str | None] = mapped_column(String(64))
     code_expires_at: Mapped[datetime | None]
     code_attempts: Mapped[int] = mapped_column(default=0)
+    # portal, api, or staff (received by post or phone, entered with the CLI).
+    channel: Mapped[str] = mapped_column(String(10), default="portal")
+    # What the requester wrote: for a rectification, what is wrong and what is right.
+    details: Mapped[str | None] = mapped_column(Encrypted("data_requests.details"))
+    # Portability straight to another provider (GDPR art. 20(2)): where to send it.
+    recipient_url: Mapped[str | None] = mapped_column(Encrypted("data_requests.recipient_url"))
+    # The answer as JSON: what was done, and what was kept and why; shown to the requester.
+    outcome: Mapped[str | None] = mapped_column(Encrypted("data_requests.outcome"))
+    # When officers were last reminded of this request's deadline.
+    reminded_at: Mapped[datetime | None]
+
+
+class RequestExport(RandomId, Base):
+    """An access or portability archive, kept sealed until its download link expires."""
+
+    __tablename__ = "data_request_exports"
+
+    request_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("data_requests.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    # The ZIP, base64 and sealed like any personal field: it is everything about someone.
+    archive: Mapped[str] = mapped_column(Encrypted("data_request_exports.archive"))
+    downloaded_at: Mapped[datetime | None]
 
 
 class RequestEvent(RandomId, Base):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from privet.consent.service import visitor_in_cookies
 from privet.policy.texts import choose_language
 from privet.rights import service
+from privet.rights.carry_out import Context, on_verified
+from privet.rights.download import open_archive
 from privet.rights.mail import queue_code, status_link
 from privet.rights.wording import words
 from privet.web.templating import templates
@@ -19,6 +22,8 @@ router = APIRouter(include_in_schema=False)
 # The same page for a wrong id and a wrong token: neither tells anything.
 NOT_FOUND = {"status": 404, "title": "Not Found",
              "message": "No request has this address: check the link in your mail."}  # fmt: skip
+EXPIRED = {"status": 404, "title": "Not Found",
+           "message": "This link is wrong or has expired: ask for a new copy."}  # fmt: skip
 
 
 @router.get("/privacy/requests", response_class=HTMLResponse)
@@ -37,6 +42,7 @@ def _portal(request: Request, lang: str | None, problems: dict[str, str]) -> HTM
             controller=policy.controller.name, deadline=str(policy.rights.deadline)
         ),
         "kinds": service.kinds_offered(policy),
+        "direct_transfer": policy.rights.direct_transfer,
         "problems": problems,
     }
     return templates.TemplateResponse(
@@ -46,15 +52,22 @@ def _portal(request: Request, lang: str | None, problems: dict[str, str]) -> HTM
 
 @router.post("/privacy/requests")
 def send(
-    request: Request, kind: str = Form(""), email: str = Form(""), lang: str = Form("")
+    request: Request,
+    *,
+    kind: Annotated[str, Form(max_length=30)] = "",
+    email: Annotated[str, Form(max_length=320)] = "",
+    details: Annotated[str, Form(max_length=4000)] = "",
+    recipient_url: Annotated[str, Form(max_length=1000)] = "",
+    lang: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     state = request.app.state
     language = choose_language(state.policy, lang)
     now = state.clock.now()
     with state.store.transaction() as session:
         try:
+            asked = service.Asked(kind, email, details, recipient_url)
             received = service.receive_request(
-                session, state.policy, kind, email, language=language, now=now
+                session, state.policy, asked, language=language, now=now
             )
         except service.RequestInvalid as error:
             return _portal(request, language, error.problems)
@@ -72,19 +85,21 @@ def status(request: Request, request_id: uuid.UUID, token: str = "") -> HTMLResp
 def verify(
     request: Request, request_id: uuid.UUID, token: str = Form(""), code: str = Form("")
 ) -> Response:
-    state = request.app.state
+    state, now = request.app.state, request.app.state.clock.now()
+    visitor = visitor_in_cookies(state.policy, request.cookies)
     with state.store.transaction() as session:
         found = service.find_request(session, request_id, token)
         if found is None:
             return _status(request, request_id, token, wrong_code=False)
         try:
-            service.verify_request(session, state.policy, found, code, state.clock.now())
+            service.verify_request(session, state.policy, found, code, now, visitor_id=visitor)
         except service.VerificationFailed:
             failed = True
         else:
             failed = False
     if failed:  # answered after the commit, so the failed attempt counts
         return _status(request, request_id, token, wrong_code=True)
+    on_verified(state.store, Context.of(state.policy, state.settings, now), request_id)
     return RedirectResponse(f"/privacy/requests/{request_id}?token={token}", 303)
 
 
@@ -95,7 +110,30 @@ def _status(request: Request, request_id: uuid.UUID, token: str, wrong_code: boo
         found = service.find_request(session, request_id, token)
         if found is None:
             return templates.TemplateResponse(request, "error.html", NOT_FOUND, 404)
-        context |= {"data_request": found, "lang": found.language, "words": words(found.language)}
+        context |= {
+            "data_request": found, "lang": found.language, "words": words(found.language),
+            "answer": service.answer_lines(found),
+        }  # fmt: skip
     return templates.TemplateResponse(
         request, "rights/status.html", context, 400 if wrong_code else 200
     )
+
+
+@router.get("/privacy/exports/{export_id}")
+def download(
+    request: Request, export_id: uuid.UUID, expires: int = 0, sig: str = Query("", max_length=100)
+) -> Response:
+    """The archive behind a mailed link; one 404 for a forged, expired or deleted link."""
+    state = request.app.state
+    with state.store.transaction() as session:
+        archive = open_archive(
+            session, state.store.keyring, export_id, expires, sig, now=state.clock.now()
+        )
+    if archive is None:
+        return templates.TemplateResponse(request, "error.html", EXPIRED, 404)
+    headers = {
+        "content-disposition": 'attachment; filename="my-data.zip"',
+        "cache-control": "no-store",
+        "referrer-policy": "no-referrer",
+    }
+    return Response(archive, media_type="application/zip", headers=headers)

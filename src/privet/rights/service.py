@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from privet.admin.models import StaffUser
+from privet.consent.service import link_visitor
 from privet.policy.schema import Policy
 from privet.rights.models import DataRequest, RequestEvent
 from privet.store.types import keyring_of
@@ -33,6 +37,8 @@ CODE_ATTEMPTS = 5
 # Past this many unverified requests for one address in an hour, privet still answers as
 # usual but mails no more codes: nobody can mail-bomb an address through the portal.
 MAILS_PER_HOUR = 3
+DETAILS_LENGTH = 2000
+URL_LENGTH = 500
 
 
 class RequestInvalid(ValueError):
@@ -43,6 +49,16 @@ class RequestInvalid(ValueError):
 
 class VerificationFailed(ValueError):
     """The code is wrong, used, expired or tried too often; deliberately one message."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the requester sends; `details` and `recipient_url` are optional."""
+
+    kind: str
+    email: str
+    details: str = ""
+    recipient_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,30 +76,61 @@ def kinds_offered(policy: Policy) -> list[str]:
 
 
 def receive_request(
-    session: Session, policy: Policy, kind: str, email: str, *, language: str, now: datetime
+    session: Session,
+    policy: Policy,
+    asked: Asked,
+    *,
+    language: str,
+    now: datetime,
+    channel: str = "portal",
 ) -> Received:
-    problems = {}
-    if kind not in kinds_offered(policy):
-        problems["kind"] = f"one of {', '.join(kinds_offered(policy))}"
-    try:
-        address = validate_email(email, check_deliverability=False).normalized
-    except EmailNotValidError:
-        problems["email"] = "not a valid email address"
+    problems = _problems(policy, asked)
     if problems:
         raise RequestInvalid(problems)
+    kind, address = asked.kind, validate_email(asked.email, check_deliverability=False).normalized
     token, code = secrets.token_urlsafe(24), f"{secrets.randbelow(10**6):06d}"
     index = email_index(session, address)
     request = DataRequest(
         id=uuid.uuid4(), kind=kind, email=address, email_index=index, language=language,
         status="unverified", received_at=now, token_hash=_hash(token),
-        code_expires_at=now + CODE_LIFETIME, code_attempts=0,
+        code_expires_at=now + CODE_LIFETIME, code_attempts=0, channel=channel,
+        details=asked.details.strip() or None, recipient_url=asked.recipient_url.strip() or None,
     )  # fmt: skip
     request.code_hash = _code_hash(session, request.id, code)
     mail_code = _recent_requests(session, index, now) < MAILS_PER_HOUR
     session.add(request)
-    session.add(_event(request, now, "received"))
+    record_event(session, request, "received", now)
     session.flush()
     return Received(request, token, code if mail_code else None)
+
+
+def _problems(policy: Policy, asked: Asked) -> dict[str, str]:
+    problems = {}
+    if asked.kind not in kinds_offered(policy):
+        problems["kind"] = f"one of {', '.join(kinds_offered(policy))}"
+    try:
+        validate_email(asked.email, check_deliverability=False)
+    except EmailNotValidError:
+        problems["email"] = "not a valid email address"
+    if len(asked.details) > DETAILS_LENGTH:
+        problems["details"] = f"at most {DETAILS_LENGTH} characters"
+    if asked.recipient_url.strip():
+        problems |= _recipient_problems(policy, asked)
+    return problems
+
+
+def _recipient_problems(policy: Policy, asked: Asked) -> dict[str, str]:
+    if asked.kind != "portability" or not policy.rights.direct_transfer:
+        return {"recipient_url": "only a portability request, where the policy offers it"}
+    parts = urlsplit(asked.recipient_url.strip())
+    if (
+        parts.scheme != "https"
+        or not parts.hostname
+        or parts.username
+        or len(asked.recipient_url) > URL_LENGTH
+    ):
+        return {"recipient_url": "an https:// address of the provider, without a password"}
+    return {}
 
 
 def _recent_requests(session: Session, index: str, now: datetime) -> int:
@@ -95,6 +142,27 @@ def _recent_requests(session: Session, index: str, now: datetime) -> int:
     return session.scalar(query) or 0
 
 
+def staff_request(
+    session: Session, policy: Policy, kind: str, email: str, *, language: str, now: datetime
+) -> DataRequest:
+    """A request received by post or phone: staff checked who asked, so it starts verified."""
+    problems = _problems(policy, Asked(kind, email))
+    if problems:
+        raise RequestInvalid(problems)
+    address = validate_email(email, check_deliverability=False).normalized
+    subject = find_subject(session, address)
+    request = DataRequest(
+        id=uuid.uuid4(), kind=kind, email=address, email_index=email_index(session, address),
+        language=language, status="open", received_at=now, verified_at=now,
+        due_at=policy.rights.deadline.after(now), channel="staff",
+        subject_id=subject.id if subject else None,
+        token_hash=_hash(secrets.token_urlsafe(24)), code_attempts=0,
+    )  # fmt: skip
+    session.add(request)
+    record_event(session, request, "received", now, note="by post or phone, entered by staff")
+    return request
+
+
 def find_request(session: Session, request_id: uuid.UUID, token: str) -> DataRequest | None:
     """The request, for whoever holds its token; None for a wrong id or token alike."""
     request = session.get(DataRequest, request_id)
@@ -104,9 +172,19 @@ def find_request(session: Session, request_id: uuid.UUID, token: str) -> DataReq
 
 
 def verify_request(
-    session: Session, policy: Policy, request: DataRequest, code: str, now: datetime
+    session: Session,
+    policy: Policy,
+    request: DataRequest,
+    code: str,
+    now: datetime,
+    *,
+    visitor_id: uuid.UUID | None = None,
 ) -> DataRequest:
-    """Mark the address proven: the deadline starts, and the request finds its subject."""
+    """Mark the address proven: the deadline starts, and the request finds its subject.
+
+    `visitor_id`, from the consent cookie of the browser that proved the address, links
+    that browser's consent receipts to the person, for their export.
+    """
     usable = (
         request.status == "unverified"
         and request.code_hash is not None
@@ -124,7 +202,9 @@ def verify_request(
     request.due_at = policy.rights.deadline.after(now)
     subject = find_subject(session, request.email)
     request.subject_id = subject.id if subject else None
-    session.add(_event(request, now, "verified"))
+    if subject is not None and visitor_id is not None:
+        link_visitor(session, subject, visitor_id, now)
+    record_event(session, request, "verified", now)
     return request
 
 
@@ -147,7 +227,9 @@ def extend_request(
         raise RequestInvalid({"reason": "say why the request needs longer"})
     request.due_at = extension.after(request.due_at)
     request.extension_reason = reason.strip()[:500]
-    session.add(_event(request, now, "extended", staff_id, request.extension_reason))
+    record_event(
+        session, request, "extended", now, staff_id=staff_id, note=request.extension_reason
+    )
     return request
 
 
@@ -161,8 +243,37 @@ def request_queue(session: Session) -> list[DataRequest]:
     return list(session.scalars(query))
 
 
+def recently_closed(session: Session, limit: int = 20) -> list[DataRequest]:
+    query = (
+        select(DataRequest)
+        .where(DataRequest.closed_at.is_not(None))
+        .order_by(DataRequest.closed_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def is_overdue(request: DataRequest, now: datetime) -> bool:
     return request.status == "open" and request.due_at is not None and request.due_at < now
+
+
+def history_with_staff(
+    session: Session, request: DataRequest
+) -> list[tuple[RequestEvent, str | None]]:
+    """The request's steps, each with the email of the staff member who took it."""
+    query = (
+        select(RequestEvent, StaffUser.email)
+        .outerjoin(StaffUser, StaffUser.id == RequestEvent.staff_id)
+        .where(RequestEvent.request_id == request.id)
+        .order_by(RequestEvent.at)
+    )
+    return [(event, email) for event, email in session.execute(query)]
+
+
+def answer_lines(request: DataRequest) -> list[str]:
+    """What the requester was told when the request closed; empty while it is open."""
+    lines: list[str] = json.loads(request.outcome)["lines"] if request.outcome else []
+    return lines
 
 
 def history(session: Session, request: DataRequest) -> list[RequestEvent]:
@@ -172,14 +283,20 @@ def history(session: Session, request: DataRequest) -> list[RequestEvent]:
     return list(session.scalars(query))
 
 
-def _event(
+def record_event(
+    session: Session,
     request: DataRequest,
-    now: datetime,
     step: str,
+    now: datetime,
+    *,
     staff_id: uuid.UUID | None = None,
     note: str | None = None,
-) -> RequestEvent:
-    return RequestEvent(request_id=request.id, at=now, step=step, staff_id=staff_id, note=note)
+) -> None:
+    """A step in the request's history; `note` is for staff and holds no personal data."""
+    note = note[:500] if note else None
+    session.add(
+        RequestEvent(request_id=request.id, at=now, step=step, staff_id=staff_id, note=note)
+    )
 
 
 def _hash(token: str) -> str:

@@ -4,6 +4,27 @@ from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "details": "What is wrong, and what should it say? (for a correction)",
+        "recipient": "Send my data straight to this provider (optional, an https:// address)",
+        "download": "Download your data",
+        "download_until": "The link works until {until}.",
+        "outcome": "What we did",
+        "answer_subject": "Your privacy request was answered",
+        "answer_body": "{controller} answered your privacy request ({kind}).\n\n{answer}\n",
+        "answer_access": "Your data is ready. Download it before {until}:\n{link}",
+        "answer_erasure": "Your data was erased.",
+        "answer_nothing": "We hold no data about this address.",
+        "answer_kept": "We keep, because the law requires it: {record}: {reason}, until {until}.",
+        "answer_receipts": "Your cookie choices stay as proof of consent, no longer linked to you.",
+        "answer_objection": "You will get no more marketing from us.",
+        "answer_restriction": "We keep your data but no longer use it.",
+        "answer_rectification": "Your data was corrected.",
+        "answer_refused": "We refused your request: {reason}",
+        "answer_pushed": "Your data was also sent to {host}.",
+        "answer_push_failed": "We could not send your data to {host}: use the download link.",
+        "extended_subject": "Your privacy request needs more time",
+        "extended_body": "{controller} needs more time to answer your privacy request ({kind}). "
+        "We will answer by {due}.\n\nWhy: {reason}\n",
         "title": "Your privacy requests",
         "intro": "Ask {controller} for a copy of your data, to correct or erase it, or to stop "
         "a use of it. We answer within {deadline} of confirming your address.",
@@ -35,6 +56,31 @@ WORDS: dict[str, dict[str, str]] = {
         "{link}\n\nIf it was not you, ignore this message: nothing will be done.\n",
     },
     "fr": {
+        "details": "Qu'est-ce qui est inexact, et que faut-il indiquer ? (pour une rectification)",
+        "recipient": "Envoyer mes données directement à ce prestataire (facultatif, une adresse "
+        "https://)",
+        "download": "Télécharger vos données",
+        "download_until": "Le lien fonctionne jusqu'au {until}.",
+        "outcome": "Ce que nous avons fait",
+        "answer_subject": "Réponse à votre demande relative à vos données",
+        "answer_body": "{controller} a répondu à votre demande ({kind}).\n\n{answer}\n",
+        "answer_access": "Vos données sont prêtes. Téléchargez-les avant le {until} :\n{link}",
+        "answer_erasure": "Vos données ont été effacées.",
+        "answer_nothing": "Nous ne détenons aucune donnée liée à cette adresse.",
+        "answer_kept": "Nous conservons, parce que la loi l'exige : {record} : {reason}, jusqu'au "
+        "{until}.",
+        "answer_receipts": "Vos choix en matière de cookies restent la preuve de votre "
+        "consentement, sans lien avec vous.",
+        "answer_objection": "Vous ne recevrez plus de prospection de notre part.",
+        "answer_restriction": "Nous conservons vos données mais ne les utilisons plus.",
+        "answer_rectification": "Vos données ont été rectifiées.",
+        "answer_refused": "Nous avons refusé votre demande : {reason}",
+        "answer_pushed": "Vos données ont aussi été envoyées à {host}.",
+        "answer_push_failed": "Nous n'avons pas pu envoyer vos données à {host} : utilisez le "
+        "lien de téléchargement.",
+        "extended_subject": "Votre demande demande plus de temps",
+        "extended_body": "{controller} a besoin de plus de temps pour répondre à votre demande "
+        "({kind}). Nous répondrons au plus tard le {due}.\n\nPourquoi : {reason}\n",
         "title": "Vos demandes relatives à vos données",
         "intro": "Demandez à {controller} une copie de vos données, leur rectification ou leur "
         "effacement, ou l'arrêt d'un usage. Nous répondons dans un délai de {deadline} après "
@@ -69,6 +115,30 @@ WORDS: dict[str, dict[str, str]] = {
         "ce message : rien ne sera fait.\n",
     },
     "ru": {
+        "details": "Что указано неверно и как должно быть? (для уточнения)",
+        "recipient": "Передать мои данные напрямую этому поставщику (необязательно, адрес "
+        "https://)",
+        "download": "Скачать ваши данные",
+        "download_until": "Ссылка действует до {until}.",
+        "outcome": "Что мы сделали",
+        "answer_subject": "Ответ на ваш запрос о персональных данных",
+        "answer_body": "{controller} ответил на ваш запрос ({kind}).\n\n{answer}\n",
+        "answer_access": "Ваши данные готовы. Скачайте их до {until}:\n{link}",
+        "answer_erasure": "Ваши данные удалены.",
+        "answer_nothing": "Мы не храним данных, связанных с этим адресом.",
+        "answer_kept": "Мы храним, так как этого требует закон: {record}: {reason}, до {until}.",
+        "answer_receipts": "Ваш выбор в отношении cookie хранится как доказательство согласия, "
+        "без связи с вами.",
+        "answer_objection": "Вы больше не будете получать от нас рекламу.",
+        "answer_restriction": "Мы храним ваши данные, но больше их не используем.",
+        "answer_rectification": "Ваши данные уточнены.",
+        "answer_refused": "Мы отклонили ваш запрос: {reason}",
+        "answer_pushed": "Ваши данные также переданы {host}.",
+        "answer_push_failed": "Не удалось передать ваши данные {host}: воспользуйтесь ссылкой "
+        "для скачивания.",
+        "extended_subject": "Ответ на ваш запрос потребует больше времени",
+        "extended_body": "{controller} нужно больше времени, чтобы ответить на ваш запрос "
+        "({kind}). Мы ответим не позднее {due}.\n\nПричина: {reason}\n",
         "title": "Ваши запросы о персональных данных",
         "intro": "Попросите {controller} предоставить копию ваших данных, уточнить или удалить "
         "их либо прекратить их использование. Мы ответим в течение {deadline} после "

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from privet.store.base import Base, RandomId
@@ -28,3 +29,17 @@ class Subject(RandomId, Base):
     # (art. 18): while set, the subject is left out of every marketing export.
     objected_at: Mapped[datetime | None]
     restricted_at: Mapped[datetime | None]
+
+
+class SubjectVisitor(Base):
+    """A browser known to be the subject's: it sent a form or a request carrying the
+    consent cookie. This is how the banner's receipts, filed under a random visitor id,
+    reach the person's export. Only the visitor id's blind index is kept."""
+
+    __tablename__ = "subject_visitors"
+
+    subject_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True
+    )
+    visitor_index: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    linked_at: Mapped[datetime]

@@ -23,6 +23,7 @@ from privet.intake import pages as intake_pages
 from privet.intake.spam import RateLimit
 from privet.marketing import pages as marketing_pages
 from privet.policy.schema import Policy
+from privet.rights import admin as rights_admin
 from privet.rights import api as rights_api
 from privet.rights import pages as rights_pages
 from privet.store.group_commit import GroupCommit
@@ -67,6 +68,7 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(intake_admin.router)
     app.include_router(admin_pages.router)
     app.include_router(clients_pages.router)
+    app.include_router(rights_admin.router)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(BodyLimit, default=BODY_LIMIT, limits=BODY_LIMITS)
     app.add_middleware(PublicCors, origins=_site_origins(policy), prefixes=PUBLIC_PREFIXES)

@@ -1,0 +1,38 @@
+"""Work that runs beside the web server: a pass at start, then one every interval."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+log = logging.getLogger(__name__)
+
+
+class Periodic(threading.Thread):
+    """Runs `work` until stopped. Several servers may each run one: the work itself must
+    be safe to run twice at once (claims, conditional updates)."""
+
+    def __init__(self, name: str, interval: timedelta, work: Callable[[], object]) -> None:
+        super().__init__(name=name, daemon=True)
+        self.interval, self.work = interval, work
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            self._one_pass()
+            if self._stopping.wait(self.interval.total_seconds()):
+                return
+
+    def stop(self) -> None:
+        """Let the pass under way finish, then end."""
+        self._stopping.set()
+        self.join()
+
+    def _one_pass(self) -> None:
+        try:
+            self.work()
+        except Exception as error:  # the loop must outlive a database blip
+            # Only the error's class: a message could quote a value.
+            log.error("periodic_failed", extra={"work": self.name, "error": type(error).__name__})

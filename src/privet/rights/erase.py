@@ -1,0 +1,130 @@
+"""Erasure in privet's own store: everything about a person goes, except what the law keeps.
+
+Purpose-aware: a contract recorded under a legal-obligation purpose (accounting, tax) is
+kept until its retention rule lets it go, with the person's record it hangs on, and the
+person is restricted (no marketing, nothing but storage). Everything else that points at
+the person is deleted, whatever capability put it there (the map is the foreign keys to
+`subjects`). Their address is suppressed by its blind index, so a later form or import
+cannot quietly bring them back, and it is blanked in their past requests, which stay as
+the record that the requests were answered.
+
+Consent receipts are not deleted: they prove what the banner was told (GDPR art. 7(1))
+and are kept by the consent log's rule. Only their link to the person goes, after which
+they name a random browser id and nobody.
+
+One transaction, the caller's; running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from privet.clients.models import Contract
+from privet.clients.service import keep_label
+from privet.marketing.service import suppress
+from privet.models import Base
+from privet.policy.schema import Policy
+from privet.policy.texts import text_in
+from privet.rights.models import DataRequest
+from privet.subjects.models import Subject
+from privet.subjects.service import email_index, find_subject, subject_columns
+
+LEGAL_OBLIGATION = "legal_obligation"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A record erasure left in place, and why: told to the requester."""
+
+    record: str
+    count: int
+    reason: str
+    until: str
+
+
+@dataclass
+class StoreErasure:
+    deleted: dict[str, int] = field(default_factory=dict)
+    kept: list[Kept] = field(default_factory=list)
+    # Browsers whose consent receipts no longer lead to the person (the receipts stay).
+    receipts_unlinked: int = 0
+
+
+def kept_categories(policy: Policy) -> set[str]:
+    """Data categories a legal-obligation purpose holds: erasure must leave them."""
+    return {
+        category
+        for purpose in policy.purposes.values()
+        if purpose.legal_basis == LEGAL_OBLIGATION
+        for category in purpose.categories
+    }
+
+
+def erase_subject(
+    session: Session,
+    policy: Policy,
+    email: str,
+    *,
+    language: str,
+    now: datetime,
+    keep_request: uuid.UUID | None = None,
+) -> StoreErasure:
+    """Erase the person at `email`; `keep_request` keeps the address on the request being
+    carried out, which still needs it to answer (it is blanked when the request closes)."""
+    session.flush()  # the deletes below go straight to the connection
+    index = email_index(session, email)
+    suppress(session, index, "erasure", now)
+    blanked = update(DataRequest).where(DataRequest.email_index == index).values(email="")
+    if keep_request is not None:
+        blanked = blanked.where(DataRequest.id != keep_request)
+    session.execute(blanked.execution_options(synchronize_session=False))
+    done = StoreErasure()
+    subject = find_subject(session, email)
+    if subject is None:
+        return done
+    contracts = _kept_contracts(session, subject)
+    for table, column in subject_columns(Base.metadata):
+        if table.name == "data_requests":
+            continue  # blanked above, and unlinked below if the subject goes
+        statement = delete(table).where(column == subject.id)
+        if table.name == "contracts" and contracts:
+            statement = statement.where(table.c.id.not_in([c.id for c in contracts]))
+        deleted = session.connection().execute(statement).rowcount
+        if deleted:
+            done.deleted[table.name] = deleted
+    done.receipts_unlinked = done.deleted.pop("subject_visitors", 0)
+    if contracts:
+        _keep_for_contracts(subject, now)
+        done.kept.extend(_why_kept(policy, contract, language) for contract in contracts)
+    else:
+        session.execute(
+            update(DataRequest).where(DataRequest.subject_id == subject.id).values(subject_id=None)
+        )
+        session.delete(subject)
+        done.deleted["subjects"] = 1
+    return done
+
+
+def _kept_contracts(session: Session, subject: Subject) -> list[Contract]:
+    query = select(Contract).where(
+        Contract.subject_id == subject.id, Contract.legal_basis == LEGAL_OBLIGATION
+    )
+    return list(session.scalars(query))
+
+
+def _keep_for_contracts(subject: Subject, now: datetime) -> None:
+    # The address stays: the contract must say whose it is. The rest of the person goes.
+    subject.phone = None
+    subject.restricted_at = subject.restricted_at or now
+    subject.objected_at = subject.objected_at or now
+
+
+def _why_kept(policy: Policy, contract: Contract, language: str) -> Kept:
+    purpose = policy.purposes.get(contract.purpose)
+    reason = text_in(purpose.description, language, policy) if purpose else contract.purpose
+    return Kept("contracts", 1, f"{reason} (legal obligation)", keep_label(policy, contract))
