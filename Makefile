@@ -21,7 +21,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/consent.py
-	$(BIN)/python bench/requests.py
+	$(BIN)/python bench/subject_requests.py
 
 system-deps:
 	@bash scripts/install-system-deps

@@ -1,8 +1,9 @@
-"""What one data-subject request costs as the store grows: an access export and an erasure
-of one person among `--records` records, then among `--scale` times as many.
+"""What one person's access export and erasure cost, as the store grows.
 
-Not a test: nothing here asserts a time. Run `.venv/bin/python bench/requests.py`; see
-bench/README.md for what the numbers mean.
+The same person, with the same ten records, among `--records` records and then among
+`--scale` times as many: the cost must not grow with the table. Not a test: nothing here
+asserts a time. Run `.venv/bin/python bench/subject_requests.py`; see bench/README.md for what the
+numbers mean.
 """
 
 from __future__ import annotations
