@@ -36,10 +36,7 @@ from privet.policy.schema import Policy
 from privet.store.open import Store
 from privet.subjects.service import email_index, find_subject
 from privet.web.app import create_app
-from rights.conftest import Relay
-from rights.test_push import Certificate, Serve, certificate, serve
-
-__all__ = ["certificate", "serve"]  # fixtures of the push tests, used here too
+from rights.conftest import Certificate, Relay, Serve
 
 ANN = INQUIRY | {"name": "Ann Example", "email": "ann@example.org", "telephone": "+1 202 555 0101",
                  "inquiry": "A shop for my bakery", "privet_marketing": "yes"}  # fmt: skip

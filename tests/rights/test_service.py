@@ -121,7 +121,7 @@ def test_an_extension_needs_the_policy_a_reason_and_happens_once(
         assert found.due_at == datetime(2027, 2, 23, 12, 1, tzinfo=UTC) and due < found.due_at
         with pytest.raises(service.RequestInvalid):
             service.extend_request(session, extending, found, "again", now=clock.now())
-        assert [step.step for step in service.history(session, found)] == [
+        assert [step.step for step, _ in service.history(session, found.id)] == [
             "received", "verified", "extended",
         ]  # fmt: skip
 

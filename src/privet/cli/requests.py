@@ -91,7 +91,7 @@ def erase(
     with store.transaction() as session:
         found = session.get_one(DataRequest, request_id)
         lines = service.answer_lines(found)
-        steps = [(event.step, event.note) for event in service.history(session, found)]
+        steps = [(event.step, event.note) for event, _ in service.history(session, request_id)]
     out.print(f"request {request_id}: {status}", highlight=False)
     for line in lines or [f"{step}: {note}" for step, note in steps if note]:
         out.print(line, highlight=False, markup=False)

@@ -122,7 +122,7 @@ def _detail(
             "item": _row(state.policy, found, now, staff),
             "details": found.details if officer else None,
             "answer": service.answer_lines(found),
-            "steps": service.history_with_staff(session, found),
+            "steps": service.history(session, found.id),
             "subject": subject,
             "values": actions.rectifiable(session, subject) if subject else {},
             "may_extend": state.policy.rights.extension is not None

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from privet.consent.service import visitor_in_cookies
 from privet.policy.texts import choose_language
 from privet.rights import service
-from privet.rights.carry_out import Context, on_verified
+from privet.rights.carry_out import Context, prove_address
 from privet.rights.mail import queue_code, status_link
 from privet.rights.models import DataRequest
 from privet.web.errors import ApiError
@@ -110,16 +110,16 @@ def verify(request_id: uuid.UUID, body: CodeIn, request: Request) -> Progress:
     """Prove the address with the mailed code; the deadline starts now."""
     state, now = request.app.state, request.app.state.clock.now()
     visitor = visitor_in_cookies(state.policy, request.cookies)
-    failed: ApiError | None = None
-    with state.store.transaction() as session:
-        found = _found(session, request_id, body.token)
-        try:
-            service.verify_request(session, state.policy, found, body.code, now, visitor_id=visitor)
-        except service.VerificationFailed as error:
-            failed = ApiError(400, "verification_failed", str(error), {"code": str(error)})
-    if failed is not None:
-        raise failed  # after the transaction, so the failed attempt is counted
-    on_verified(state.store, Context.of(state.policy, state.settings, now), request_id)
+    proof = prove_address(
+        state.store, Context.of(state.policy, state.settings, now), request_id,
+        token=body.token, code=body.code, visitor_id=visitor,
+    )  # fmt: skip
+    if proof == "unknown":
+        raise ApiError(404, "unknown_request", "no request has this id and token")
+    if proof == "refused":
+        raise ApiError(
+            400, "verification_failed", service.CODE_REFUSED, {"code": service.CODE_REFUSED}
+        )
     with state.store.transaction() as session:
         return _progress(session, _found(session, request_id, body.token))
 
@@ -139,7 +139,7 @@ def _found(session: Session, request_id: uuid.UUID, token: str) -> DataRequest:
 
 
 def _progress(session: Session, found: DataRequest) -> Progress:
-    steps = service.history(session, found)
+    steps = [event for event, _ in service.history(session, found.id)]
     return Progress(
         id=found.id, kind=found.kind, status=found.status, received_at=found.received_at,
         verified_at=found.verified_at, due_at=found.due_at,

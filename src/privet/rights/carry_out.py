@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
@@ -31,7 +31,14 @@ from privet.rights.erase import erase_subject, kept_categories
 from privet.rights.gather import gather
 from privet.rights.models import DataRequest
 from privet.rights.push import RecipientRefused, push_export
-from privet.rights.service import CHILD_ERASURE, RequestInvalid, record_event
+from privet.rights.service import (
+    CHILD_ERASURE,
+    RequestInvalid,
+    VerificationFailed,
+    find_request,
+    record_event,
+    verify_request,
+)
 from privet.rights.systems import SystemResult, collect_from_systems, erase_in_systems
 from privet.rights.wording import words
 from privet.store.open import Store
@@ -98,14 +105,31 @@ def carry_out(
         )
 
 
-def on_verified(store: Store, context: Context, request_id: uuid.UUID) -> None:
-    """Right after the address is proven: carry the request out, unless an officer must
-    approve it first. A failure is never the requester's problem: it is logged and put in
-    the request's history, and the request waits in the officers' queue."""
+def prove_address(
+    store: Store, context: Context, request_id: uuid.UUID, *, token: str, code: str,
+    visitor_id: uuid.UUID | None,
+) -> Literal["unknown", "refused", "verified"]:  # fmt: skip
+    """Check the mailed code, then carry the request out unless an officer must approve it
+    first. A refused code is committed before it is reported, so the failed attempt counts."""
     with store.transaction() as session:
-        kind = session.get_one(DataRequest, request_id).kind
-    if needs_review(context.policy, kind):
-        return
+        found = find_request(session, request_id, token)
+        if found is None:
+            return "unknown"
+        try:
+            verify_request(session, context.policy, found, code, context.now,
+                           visitor_id=visitor_id)  # fmt: skip
+        except VerificationFailed:
+            return "refused"
+        kind = found.kind
+    if not needs_review(context.policy, kind):
+        _carry_out_for_requester(store, context, request_id)
+    return "verified"
+
+
+def _carry_out_for_requester(store: Store, context: Context, request_id: uuid.UUID) -> None:
+    """Carry the request out right after the address is proven. A failure is never the
+    requester's problem: it is logged and put in the request's history, and the request
+    waits in the officers' queue."""
     try:
         carry_out(store, context, request_id)
     except Exception as error:  # the answer to the requester must not become a 500

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from privet.consent.service import receipts_of_subject, stored_record
-from privet.rights.models import DataRequest
 from privet.rights.service import history
 from privet.subjects.models import Subject
 from privet.subjects.service import stored_about
@@ -46,7 +45,10 @@ def gather(session: Session, subject: Subject) -> dict[str, Rows]:
         if name is not None:
             found[name] = [_shown(row) for row in rows]
     for request in found.get("requests", []):
-        request["history"] = _history(session, request["id"])
+        request["history"] = [
+            {"at": event.at, "step": event.step, "note": event.note}
+            for event, _ in history(session, request["id"])
+        ]
     # Each ISO/IEC TS 27560 record is the receipt as filed, so it is shown whole.
     receipts = [stored_record(r) for r in receipts_of_subject(session, subject)]
     if receipts:
@@ -61,12 +63,3 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
             continue
         shown[column] = json.loads(value) if column in JSON_COLUMNS and value else value
     return shown
-
-
-def _history(session: Session, request_id: Any) -> Rows:
-    request = session.get(DataRequest, request_id)
-    assert request is not None  # it was just read from the same transaction
-    return [
-        {"at": event.at, "step": event.step, "note": event.note}
-        for event in history(session, request)
-    ]

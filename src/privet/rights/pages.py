@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from privet.consent.service import visitor_in_cookies
 from privet.policy.texts import choose_language
 from privet.rights import service
-from privet.rights.carry_out import Context, on_verified
+from privet.rights.carry_out import Context, prove_address
 from privet.rights.download import open_archive
 from privet.rights.mail import queue_code, status_link
 from privet.rights.wording import words
@@ -86,20 +86,12 @@ def verify(
     request: Request, request_id: uuid.UUID, token: str = Form(""), code: str = Form("")
 ) -> Response:
     state, now = request.app.state, request.app.state.clock.now()
-    visitor = visitor_in_cookies(state.policy, request.cookies)
-    with state.store.transaction() as session:
-        found = service.find_request(session, request_id, token)
-        if found is None:
-            return _status(request, request_id, token, wrong_code=False)
-        try:
-            service.verify_request(session, state.policy, found, code, now, visitor_id=visitor)
-        except service.VerificationFailed:
-            failed = True
-        else:
-            failed = False
-    if failed:  # answered after the commit, so the failed attempt counts
-        return _status(request, request_id, token, wrong_code=True)
-    on_verified(state.store, Context.of(state.policy, state.settings, now), request_id)
+    proof = prove_address(
+        state.store, Context.of(state.policy, state.settings, now), request_id,
+        token=token, code=code, visitor_id=visitor_in_cookies(state.policy, request.cookies),
+    )  # fmt: skip
+    if proof != "verified":  # an unknown request shows the same page as a wrong token
+        return _status(request, request_id, token, wrong_code=proof == "refused")
     return RedirectResponse(f"/privacy/requests/{request_id}?token={token}", 303)
 
 

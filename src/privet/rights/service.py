@@ -47,6 +47,9 @@ class RequestInvalid(ValueError):
         self.problems = problems
 
 
+CODE_REFUSED = "this code does not work: it may be wrong, used or expired"
+
+
 class VerificationFailed(ValueError):
     """The code is wrong, used, expired or tried too often; deliberately one message."""
 
@@ -197,7 +200,7 @@ def verify_request(
     ):
         if request.status == "unverified":
             request.code_attempts += 1
-        raise VerificationFailed("this code does not work: it may be wrong, used or expired")
+        raise VerificationFailed(CODE_REFUSED)
     request.status, request.verified_at, request.code_hash = "open", now, None
     request.due_at = policy.rights.deadline.after(now)
     subject = find_subject(session, request.email)
@@ -257,14 +260,12 @@ def is_overdue(request: DataRequest, now: datetime) -> bool:
     return request.status == "open" and request.due_at is not None and request.due_at < now
 
 
-def history_with_staff(
-    session: Session, request: DataRequest
-) -> list[tuple[RequestEvent, str | None]]:
-    """The request's steps, each with the email of the staff member who took it."""
+def history(session: Session, request_id: uuid.UUID) -> list[tuple[RequestEvent, str | None]]:
+    """The request's steps in order, each with the email of the staff member who took it."""
     query = (
         select(RequestEvent, StaffUser.email)
         .outerjoin(StaffUser, StaffUser.id == RequestEvent.staff_id)
-        .where(RequestEvent.request_id == request.id)
+        .where(RequestEvent.request_id == request_id)
         .order_by(RequestEvent.at)
     )
     return [(event, email) for event, email in session.execute(query)]
@@ -274,13 +275,6 @@ def answer_lines(request: DataRequest) -> list[str]:
     """What the requester was told when the request closed; empty while it is open."""
     lines: list[str] = json.loads(request.outcome)["lines"] if request.outcome else []
     return lines
-
-
-def history(session: Session, request: DataRequest) -> list[RequestEvent]:
-    query = (
-        select(RequestEvent).where(RequestEvent.request_id == request.id).order_by(RequestEvent.at)
-    )
-    return list(session.scalars(query))
 
 
 def record_event(

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import timedelta
@@ -24,6 +23,7 @@ from privet.rights.connectors.webhook import (
     exported_rows,
     reported_erasure,
 )
+from rights.conftest import serve_in_thread
 
 SECRET = b"whsec-shared-with-the-processor"
 ANN = {"email": "ann@example.org"}
@@ -79,11 +79,7 @@ def serve() -> Iterator[Serve]:
 
         def start(answer: bytes = b"", status: int = 200, location: str | None = None) -> Processor:
             processor = Processor(answer, status, location)
-            thread = threading.Thread(target=processor.serve_forever, args=(0.05,))
-            thread.start()
-            stack.callback(thread.join)
-            stack.callback(processor.server_close)
-            stack.callback(processor.shutdown)
+            serve_in_thread(stack, processor)
             return processor
 
         yield start
