@@ -1,11 +1,13 @@
 """Every table privet has, imported in one place so Alembic and the subject map see them all."""
 
 from privet.admin.models import ApiToken, StaffSession, StaffUser
+from privet.analytics.models import Pageview
 from privet.clients.models import Contract
 from privet.consent.models import ConsentReceipt
 from privet.intake.models import Submission
 from privet.marketing.models import MarketingConsent, Suppression
 from privet.notify.models import OutboxMessage
+from privet.retention.models import LegalHold, SweepRun
 from privet.rights.models import DataRequest, RequestEvent, RequestExport
 from privet.store.base import Base
 from privet.store.models import KeyCheck
@@ -18,8 +20,10 @@ __all__ = [
     "Contract",
     "DataRequest",
     "KeyCheck",
+    "LegalHold",
     "MarketingConsent",
     "OutboxMessage",
+    "Pageview",
     "RequestEvent",
     "RequestExport",
     "StaffSession",
@@ -28,4 +32,5 @@ __all__ = [
     "SubjectVisitor",
     "Submission",
     "Suppression",
+    "SweepRun",
 ]

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from conftest import NOW
 from privet.intake.models import Submission
 from privet.models import Base
+from privet.retention.partitions import include_name
 from privet.store.migrate import alembic_config
 from privet.store.open import Store
 from privet.subjects.models import Subject
@@ -17,7 +18,9 @@ from privet.subjects.service import get_or_create_subject
 def test_the_migrations_match_the_models(store: Store) -> None:
     """Alembic's check: a model changed without a migration fails here, on both databases."""
     with store.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

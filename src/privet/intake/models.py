@@ -15,7 +15,8 @@ from privet.store.types import Encrypted
 class Submission(RandomId, Base):
     __tablename__ = "submissions"
 
-    subject_id: Mapped[uuid.UUID] = mapped_column(
+    # Cleared when retention anonymises the submission: what is left is about nobody.
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("subjects.id", ondelete="CASCADE"), index=True
     )
     form: Mapped[str] = mapped_column(String(100))

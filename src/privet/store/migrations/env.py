@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from sqlalchemy.types import TypeDecorator
 
 from privet.models import Base
+from privet.retention.partitions import include_name
 from privet.store.crypto import Keyring, decode_secret, generate_secret
 from privet.store.engine import DEFAULT_URL, create_store_engine
 
@@ -35,6 +36,7 @@ def run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
