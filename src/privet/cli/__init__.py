@@ -6,14 +6,30 @@ from __future__ import annotations
 
 import typer
 
-from privet.cli import clients, database, marketing, outbox, project, requests, staff
+from privet.cli import (
+    clients,
+    database,
+    marketing,
+    outbox,
+    project,
+    requests,
+    retention,
+    staff,
+)
 
 app = typer.Typer(
     help="privet keeps the promises that a privacy policy makes.",
     no_args_is_help=True,
     add_completion=False,
 )
-for command in (project.init, project.check, project.serve, requests.export, requests.erase):
+for command in (
+    project.init,
+    project.check,
+    project.serve,
+    requests.export,
+    requests.erase,
+    retention.sweep,
+):
     app.command()(command)
 app.add_typer(database.db_app, name="db")
 app.add_typer(staff.admin_app, name="admin")

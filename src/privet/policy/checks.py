@@ -18,6 +18,7 @@ EEA_MEMBERS = EU_MEMBERS | {"IS", "LI", "NO"}
 def check_policy(policy: Policy) -> list[Finding]:
     return [
         *_retention_covers_every_category(policy),
+        *_anonymising_keeps_something(policy),
         *_form_fields_are_declared(policy),
         *_forms_know_whose_data_it_is(policy),
         *_consent_cookies_ask_for_consent(policy),
@@ -38,6 +39,34 @@ def _retention_covers_every_category(policy: Policy) -> Iterator[Finding]:
                 "P101",
                 f"data category '{name}' has no retention rule: say how long it is kept",
             )
+
+
+def _anonymising_keeps_something(policy: Policy) -> Iterator[Finding]:
+    """`then: anonymise` keeps the category's fields declared `personal: false` and cuts
+    the link to the person: a category without such fields would keep nothing, and
+    contracts, marketing consents and consent logs are proof about a person, or nothing."""
+    proofs = {rule.category for rule in policy.retention.values() if rule.after == "contract_end"}
+    if policy.consent:
+        proofs.add(policy.consent.category)
+    if policy.marketing:
+        proofs.update(policy.purposes[policy.marketing.purpose].categories)
+    for name, rule in policy.retention.items():
+        if rule.then != "anonymise":
+            continue
+        fields = policy.data_categories[rule.category].fields.values()
+        if rule.category in proofs:
+            problem = (
+                f"'{rule.category}' records prove something about a person: "
+                "they can only be deleted"
+            )
+        elif all(field.personal for field in fields):
+            problem = (
+                f"no field of '{rule.category}' is declared `personal: false`: anonymising "
+                "would keep nothing (write `then: delete`)"
+            )
+        else:
+            continue
+        yield Finding(("retention", name, "then"), "P112", problem)
 
 
 def _form_fields_are_declared(policy: Policy) -> Iterator[Finding]:

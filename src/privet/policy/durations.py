@@ -63,6 +63,14 @@ class Duration:
         months = self.count if self.unit == "months" else 12 * self.count
         return _add_months(moment, months)
 
+    def before(self, moment: datetime) -> datetime:
+        """The moment this long before `moment`: what a record's anchor must be older than
+        to be past a rule that keeps it this long."""
+        if self.unit in ("days", "weeks"):
+            return moment - (self.after(moment) - moment)
+        months = self.count if self.unit == "months" else 12 * self.count
+        return _add_months(moment, -months)
+
 
 def _add_months(moment: datetime, months: int) -> datetime:
     total = moment.month - 1 + months

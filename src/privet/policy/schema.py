@@ -304,6 +304,9 @@ class Rights(Section):
     # as soon as the address is proven. Rectification always waits (staff approve the
     # corrected values), and so does a parent's request to erase a child's data.
     review: list[Right] = ["rectification"]
+    # How long the record of a closed request (what was asked, what was done) is kept: the
+    # proof that rights were answered (GDPR art. 5(2)), swept like any retention rule.
+    records_kept: PolicyDuration = Duration(3, "years")
 
     @field_validator("deadline")
     @classmethod

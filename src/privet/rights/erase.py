@@ -8,6 +8,9 @@ the person is deleted, whatever capability put it there (the map is the foreign 
 cannot quietly bring them back, and it is blanked in their past requests, which stay as
 the record that the requests were answered.
 
+Records under a legal hold stay, and the person is restricted, as when the law keeps a
+contract: erasure does not reach data needed for legal claims (GDPR art. 17(3)(e)).
+
 Consent receipts are not deleted: they prove what the banner was told (GDPR art. 7(1))
 and are kept by the consent log's rule. Only their link to the person goes, after which
 they name a random browser id and nobody.
@@ -26,15 +29,20 @@ from sqlalchemy.orm import Session
 
 from privet.clients.models import Contract
 from privet.clients.service import keep_label
+from privet.intake.models import Submission
 from privet.marketing.service import suppress
 from privet.models import Base
 from privet.policy.schema import Policy
 from privet.policy.texts import text_in
+from privet.retention.holds import held_categories, holds_on, subject_is_held
+from privet.retention.models import LegalHold
 from privet.rights.models import DataRequest
 from privet.subjects.models import Subject
 from privet.subjects.service import email_index, find_subject, subject_columns
 
 LEGAL_OBLIGATION = "legal_obligation"
+HELD = "legal hold"
+UNTIL_LIFTED = "until the hold is lifted"
 
 
 @dataclass(frozen=True)
@@ -79,28 +87,35 @@ def erase_subject(
     session.flush()  # the deletes below go straight to the connection
     index = email_index(session, email)
     suppress(session, index, "erasure", now)
-    blanked = update(DataRequest).where(DataRequest.email_index == index).values(email="")
-    if keep_request is not None:
-        blanked = blanked.where(DataRequest.id != keep_request)
-    session.execute(blanked.execution_options(synchronize_session=False))
     done = StoreErasure()
     subject = find_subject(session, email)
+    hold = subject_is_held(session, subject.id, now) if subject else None
+    if subject is not None and hold is not None:
+        _keep_for_hold(subject, hold, now, done)
+        return done
+    _blank_requests(session, index, keep_request, now)
     if subject is None:
         return done
-    contracts = _kept_contracts(session, subject)
+    held = held_categories(session, now)
+    contracts = _kept_contracts(session, subject, held)
+    submissions = _held_submissions(session, subject, held)
     for table, column in subject_columns(Base.metadata):
-        if table.name == "data_requests":
-            continue  # blanked above, and unlinked below if the subject goes
+        if table.name in ("data_requests", "legal_holds"):
+            continue  # requests: blanked above, unlinked below; holds: their own record
         statement = delete(table).where(column == subject.id)
         if table.name == "contracts" and contracts:
             statement = statement.where(table.c.id.not_in([c.id for c in contracts]))
+        if table.name == "submissions" and submissions:
+            statement = statement.where(table.c.id.not_in([s.id for s in submissions]))
         deleted = session.connection().execute(statement).rowcount
         if deleted:
             done.deleted[table.name] = deleted
     done.receipts_unlinked = done.deleted.pop("subject_visitors", 0)
-    if contracts:
+    if contracts or submissions:
         _keep_for_contracts(subject, now)
-        done.kept.extend(_why_kept(policy, contract, language) for contract in contracts)
+        done.kept.extend(_why_kept(policy, contract, language, held) for contract in contracts)
+        if submissions:
+            done.kept.append(Kept("submissions", len(submissions), HELD, UNTIL_LIFTED))
     else:
         session.execute(
             update(DataRequest).where(DataRequest.subject_id == subject.id).values(subject_id=None)
@@ -110,11 +125,39 @@ def erase_subject(
     return done
 
 
-def _kept_contracts(session: Session, subject: Subject) -> list[Contract]:
+def _blank_requests(
+    session: Session, index: str, keep_request: uuid.UUID | None, now: datetime
+) -> None:
+    """The address goes from past requests, except the one answering and held ones."""
+    blanked = update(DataRequest).where(DataRequest.email_index == index).values(email="")
+    if keep_request is not None:
+        blanked = blanked.where(DataRequest.id != keep_request)
+    blanked = blanked.where(DataRequest.id.not_in(holds_on(session, now).requests))
+    session.execute(blanked.execution_options(synchronize_session=False))
+
+
+def _keep_for_hold(subject: Subject, hold: LegalHold, now: datetime, done: StoreErasure) -> None:
+    # GDPR art. 17(3)(e): erasure does not reach data needed for legal claims. Nothing
+    # goes; the person is restricted, so the data is only stored until the hold ends.
+    subject.restricted_at = subject.restricted_at or now
+    subject.objected_at = subject.objected_at or now
+    until = hold.ends_at.date().isoformat() if hold.ends_at else UNTIL_LIFTED
+    done.kept.append(Kept("everything", 1, f"{HELD}: {hold.reason}", until))
+
+
+def _kept_contracts(session: Session, subject: Subject, held: set[str]) -> list[Contract]:
     query = select(Contract).where(
-        Contract.subject_id == subject.id, Contract.legal_basis == LEGAL_OBLIGATION
+        Contract.subject_id == subject.id,
+        (Contract.legal_basis == LEGAL_OBLIGATION) | Contract.category.in_(held),
     )
     return list(session.scalars(query))
+
+
+def _held_submissions(session: Session, subject: Subject, held: set[str]) -> list[Submission]:
+    if not held:
+        return []
+    query = select(Submission).where(Submission.subject_id == subject.id)
+    return [s for s in session.scalars(query) if held & set(s.categories.split(","))]
 
 
 def _keep_for_contracts(subject: Subject, now: datetime) -> None:
@@ -124,7 +167,9 @@ def _keep_for_contracts(subject: Subject, now: datetime) -> None:
     subject.objected_at = subject.objected_at or now
 
 
-def _why_kept(policy: Policy, contract: Contract, language: str) -> Kept:
+def _why_kept(policy: Policy, contract: Contract, language: str, held: set[str]) -> Kept:
+    if contract.category in held:
+        return Kept("contracts", 1, HELD, UNTIL_LIFTED)
     purpose = policy.purposes.get(contract.purpose)
     reason = text_in(purpose.description, language, policy) if purpose else contract.purpose
     return Kept("contracts", 1, f"{reason} (legal obligation)", keep_label(policy, contract))
