@@ -37,13 +37,14 @@ class Plant:
         with self.store.transaction() as session:
             record_contract(session, self.policy, new, at)
 
-    def receipt(self, at: datetime, visitor_id: uuid.UUID | None = None) -> uuid.UUID:
-        visitor = visitor_id or uuid.uuid4()
-        decision = Decision(visitor, self.policy.policy.version, "banner", ["analytics"], [],
-                            False, "en")  # fmt: skip
+    def receipt(self, at: datetime) -> uuid.UUID:
+        """A visitor's grant of analytics; the receipt's id."""
+        decision = Decision(uuid.uuid4(), self.policy.policy.version, "banner", ["analytics"],
+                            [], False, "en")  # fmt: skip
         with self.store.transaction() as session:
-            record_decision(session, self.policy, decision, at, privacy_url="http://x.test/p")
-        return visitor
+            receipt = record_decision(session, self.policy, decision, at,
+                                      privacy_url="http://x.test/p")  # fmt: skip
+        return receipt.id
 
     def receipts(self, count: int, at: datetime) -> None:
         """Many receipts in one transaction, quicker than `receipt` one by one."""
@@ -54,9 +55,10 @@ class Plant:
                 session.add(new_receipt(self.policy, keyring, decision, at, country=None,
                                         privacy_url="http://x.test/p"))  # fmt: skip
 
-    def pageview(self, at: datetime, visitor: str | None = "v" * 64) -> None:
+    def pageview(self, at: datetime, consent_id: uuid.UUID | None = None) -> None:
         with self.store.transaction() as session:
-            session.add(Pageview(viewed_at=at, path="/", visitor=visitor, country="CD"))
+            session.add(Pageview(viewed_at=at, path="/", visitor="v" * 64, country="CD",
+                                 consent_id=consent_id))  # fmt: skip
 
     def count(self, model: type) -> int:
         with self.store.transaction() as session:

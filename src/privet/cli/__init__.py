@@ -29,6 +29,7 @@ for command in (
     requests.export,
     requests.erase,
     retention.sweep,
+    retention.audit,
 ):
     app.command()(command)
 app.add_typer(database.db_app, name="db")
@@ -37,3 +38,4 @@ app.add_typer(database.key_app, name="key")
 app.add_typer(outbox.outbox_app, name="outbox")
 app.add_typer(clients.clients_app, name="clients")
 app.add_typer(marketing.marketing_app, name="marketing")
+app.add_typer(retention.holds_app, name="holds")

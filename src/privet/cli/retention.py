@@ -1,10 +1,12 @@
-"""Retention from the terminal: `privet sweep` applies the rules, `privet holds` keeps
-records past them."""
+"""Retention from the terminal: `privet sweep` applies the rules, `privet audit` checks
+the promises, `privet holds` keeps records past their rules."""
 
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -20,8 +22,18 @@ from privet.cli.common import (
     fail,
     out,
     policy_from,
+    refuse,
     settings_from,
     store_from,
+)
+from privet.retention.audit import run_audit
+from privet.retention.holds import (
+    HoldError,
+    Target,
+    covered,
+    lift_hold,
+    list_holds,
+    place_hold,
 )
 from privet.retention.sweep import BATCH, Outcome, Progress, SweepBusy, SweepReport
 from privet.retention.sweep import sweep as run_sweep
@@ -91,3 +103,108 @@ def _done(outcome: Outcome) -> str:
     if anonymised:
         parts.append(f"{anonymised:,} anonymised")
     return ", ".join(parts)
+
+
+def audit(
+    *,
+    policy: PolicyOption = None,
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Check the store against every promise of the policy; exit 1 on any finding.
+
+    Records kept past their rule, page views without consent, marketing consents of people
+    who objected, requests past their deadline, processors outside the storage region,
+    data under a category the policy does not declare, and sweeps that failed or stopped."""
+    settings, clock = settings_from(policy, db), clock_for(as_of)
+    loaded, store = policy_from(settings), store_from(settings, clock)
+    with store.transaction() as session:
+        findings = run_audit(session, loaded, clock.now())
+    store.close()
+    when = f"{clock.now():%Y-%m-%d %H:%M} UTC"
+    if not findings:
+        out.print(f"No finding: the store keeps every promise of the policy as of {when}.")
+        return
+    for finding in findings:
+        out.print(f"{finding.check}: {finding.message}", highlight=False)
+    out.print(f"{len(findings)} finding(s) as of {when}.")
+    raise typer.Exit(1)
+
+
+holds_app = typer.Typer(help="Legal holds: keep records past their rule and out of erasure.")
+
+
+@holds_app.command("list")
+def list_(
+    *,
+    lifted: Annotated[bool, typer.Option("--lifted", help="Show lifted holds too.")] = False,
+    db: DbOption = None,
+    policy: PolicyOption = None,
+) -> None:
+    """The holds in force (and with --lifted, the ended ones): what each covers and why."""
+    settings, clock = settings_from(policy, db), clock_for(None)
+    store = store_from(settings, clock)
+    table = Table("covers", "reason", "placed", "ends", "lifted")
+    table.add_column("id", no_wrap=True)
+    with store.transaction() as session:
+        for hold in list_holds(session, include_lifted=lifted):
+            table.add_row(covered(hold), hold.reason, _day(hold.placed_at), _day(hold.ends_at),
+                          _day(hold.lifted_at), str(hold.id))  # fmt: skip
+    store.close()
+    out.print(table)
+
+
+@holds_app.command()
+def place(
+    *,
+    reason: Annotated[str, typer.Option(help="Why, e.g. complaint, prospect of litigation.")],
+    email: Annotated[str | None, typer.Option(help="Hold everything about this person.")] = None,
+    request: Annotated[str | None, typer.Option(help="Hold this request's record.")] = None,
+    category: Annotated[str | None, typer.Option(help="Hold every record of a category.")] = None,
+    until: Annotated[datetime | None, typer.Option(help="End it on this day.")] = None,
+    note: Annotated[str | None, typer.Option(help="A case number, who asked.")] = None,
+    policy: PolicyOption = None,
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Place a legal hold on one person, one request or one data category."""
+    settings, clock = settings_from(policy, db), clock_for(as_of)
+    loaded, store = policy_from(settings), store_from(settings, clock)
+    try:
+        target = Target(email, uuid.UUID(request) if request else None, category)
+        with store.transaction() as session:
+            ends = until.replace(tzinfo=UTC) if until else None
+            hold = place_hold(session, loaded, target, reason=reason, now=clock.now(),
+                              staff_id=None, ends_at=ends, note=note)  # fmt: skip
+            out.print(f"hold {hold.id} placed: {covered(hold)}, {hold.reason}", highlight=False)
+    except HoldError as error:
+        refuse(f"{error.field}: {error}")
+    except ValueError:
+        refuse("request: not a request id")
+    finally:
+        store.close()
+
+
+@holds_app.command()
+def lift(
+    hold_id: Annotated[str, typer.Argument(help="The hold's id (privet holds list).")],
+    *,
+    db: DbOption = None,
+    policy: PolicyOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """End a hold now; it stays on record with when it was lifted."""
+    settings, clock = settings_from(policy, db), clock_for(as_of)
+    store = store_from(settings, clock)
+    try:
+        with store.transaction() as session:
+            lift_hold(session, uuid.UUID(hold_id), now=clock.now(), staff_id=None)
+        out.print(f"hold {hold_id} lifted")
+    except (HoldError, ValueError):
+        refuse("no hold has this id")
+    finally:
+        store.close()
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment else ""

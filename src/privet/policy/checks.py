@@ -129,7 +129,7 @@ def _consent_cookies_ask_for_consent(policy: Policy) -> Iterator[Finding]:
             )
 
 
-def _in_region(location: str, region: list[str]) -> bool:
+def in_region(location: str, region: list[str]) -> bool:
     members = {"EU": EU_MEMBERS, "EEA": EEA_MEMBERS}
     return location in region or any(location in members.get(part, ()) for part in region)
 
@@ -137,7 +137,7 @@ def _in_region(location: str, region: list[str]) -> bool:
 def _processors_respect_storage(policy: Policy) -> Iterator[Finding]:
     region = policy.storage.region
     for name, processor in policy.processors.items():
-        if _in_region(processor.location, region):
+        if in_region(processor.location, region):
             continue
         where = ("processors", name, "location")
         if policy.storage.strict:

@@ -125,6 +125,15 @@ def list_holds(session: Session, *, include_lifted: bool = False) -> list[LegalH
     return list(session.scalars(query))
 
 
+def covered(hold: LegalHold) -> str:
+    """What a hold covers, for lists: never the person's address."""
+    if hold.subject_id is not None:
+        return f"person {hold.subject_id}"
+    if hold.request_id is not None:
+        return f"request {hold.request_id}"
+    return f"category {hold.category}" if hold.category else "a person since erased"
+
+
 def subject_is_held(session: Session, subject_id: uuid.UUID, now: datetime) -> LegalHold | None:
     query = select(LegalHold).where(_active(now), LegalHold.subject_id == subject_id)
     return session.scalars(query.limit(1)).first()
