@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from privet.admin.models import ApiToken, StaffSession, StaffUser
 from privet.admin.roles import ROLES
+from privet.policy.schema import Policy
 from privet.subjects.service import email_index
 
 SESSION_LIFETIME = timedelta(hours=12)
@@ -128,3 +129,12 @@ def revoke_api_token(session: Session, token_id: uuid.UUID, now: datetime) -> bo
         return False
     found.revoked_at = now
     return True
+
+
+def officer_addresses(session: Session, policy: Policy) -> list[str]:
+    """Who is told when something needs a person: officers and admins, or with none set
+    up yet, the policy's rights contact."""
+    query = select(StaffUser).where(
+        StaffUser.role.in_(("officer", "admin")), StaffUser.disabled_at.is_(None)
+    )
+    return [user.email for user in session.scalars(query)] or [policy.rights.contact]

@@ -26,6 +26,7 @@ from privet.cli.common import (
 from privet.notify.loop import DeliveryLoop
 from privet.periodic import Periodic
 from privet.policy.summary import summarise
+from privet.retention.watch import retention_chores
 from privet.rights.reminders import request_chores
 
 TEMPLATES = Path(__file__).parent.parent / "policy" / "templates"
@@ -65,7 +66,10 @@ def serve(
     db: DbOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Run the web service: admin pages, the JSON API and its docs at /docs."""
+    """Run the web service: admin pages, the JSON API and its docs at /docs.
+
+    Beside it, the outbox is delivered, officers are reminded of deadlines, and the
+    retention rules are swept once a day; officers are mailed if a sweep fails."""
     import uvicorn
 
     from privet.web.app import create_app
@@ -81,9 +85,11 @@ def serve(
     )
     web_app = create_app(settings, loaded, store, clock)
     chores = partial(request_chores, store, loaded, settings.base_url, clock)
+    retention = partial(retention_chores, store, loaded, settings.base_url, clock)
     loops = [
         DeliveryLoop(store.sessions, transport_from(settings), clock),
         Periodic("privet-requests", timedelta(hours=1), chores),
+        Periodic("privet-retention", timedelta(hours=1), retention),
     ]
     for loop in loops:
         loop.start()

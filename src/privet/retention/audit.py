@@ -170,12 +170,20 @@ def _undeclared_categories(
 
 
 def _sweeps_stopped(session: Session, policy: Policy, as_of: datetime) -> Iterator[AuditFinding]:
+    return iter(sweep_findings(session, as_of))
+
+
+def sweep_findings(session: Session, as_of: datetime) -> list[AuditFinding]:
+    """The last sweep failed, or none has completed for 48 hours."""
+    found = []
     last = session.scalars(
         select(SweepRun).where(SweepRun.status != "running").order_by(SweepRun.started_at.desc())
     ).first()
     if last is not None and last.status == "failed":
         when = f"{last.started_at:%Y-%m-%d %H:%M} UTC"
-        yield AuditFinding("sweep", f"the last retention sweep failed ({last.error}) at {when}", 1)
+        found.append(
+            AuditFinding("sweep", f"the last retention sweep failed ({last.error}) at {when}", 1)
+        )
     done = session.scalar(select(func.max(SweepRun.finished_at)).where(SweepRun.status == "done"))
     since = done or session.scalar(select(func.min(KeyCheck.created_at)))
     if since is not None and since < as_of - GRACE:
@@ -184,4 +192,5 @@ def _sweeps_stopped(session: Session, policy: Policy, as_of: datetime) -> Iterat
             message = f"no retention sweep has completed in the {hours} hours since the store began"
         else:
             message = f"the last retention sweep completed {hours} hours ago: sweeps have stopped"
-        yield AuditFinding("sweep", message, 1)
+        found.append(AuditFinding("sweep", message, 1))
+    return found

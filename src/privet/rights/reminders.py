@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from privet.admin.models import StaffUser
+from privet.admin.service import officer_addresses
 from privet.clock import Clock
 from privet.notify.service import queue_email
 from privet.policy.schema import Policy
@@ -44,7 +44,7 @@ def remind_officers(session: Session, policy: Policy, base_url: str, now: dateti
         f"{REMIND_BEFORE.days} days or overdue:\n\n" + "\n".join(lines) + "\n"
     )
     subject = f"privet: {len(due)} data-subject request(s) due soon"
-    for officer in _officers(session) or [policy.rights.contact]:
+    for officer in officer_addresses(session, policy):
         queue_email(session, officer, subject, body, now)
     for request in due:
         request.reminded_at = now
@@ -70,10 +70,3 @@ def _line(base_url: str, request: DataRequest, now: datetime) -> str:
     late = " OVERDUE" if request.due_at < now else ""
     link = f"{base_url.rstrip('/')}/admin/requests/{request.id}"
     return f"- {request.kind}, due {request.due_at.date().isoformat()}{late}: {link}"
-
-
-def _officers(session: Session) -> list[str]:
-    query = select(StaffUser).where(
-        StaffUser.role.in_(("officer", "admin")), StaffUser.disabled_at.is_(None)
-    )
-    return [user.email for user in session.scalars(query)]
