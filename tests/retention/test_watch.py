@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
+from conftest import NOW
+from privet.admin import service as staff_service
 from privet.clock import FixedClock
 from privet.notify.models import OutboxMessage
 from privet.policy.schema import Policy
@@ -69,3 +72,18 @@ def test_sweeps_stopped_for_two_days_mail_the_officers(
     with store.transaction() as session:
         assert alert_officers(session, policy, "http://privet.test", clock.now())
     assert alerts(store) == 1
+
+
+def test_metrics_show_the_last_sweep_to_a_monitor(
+    client: TestClient, web_store: Store, policy: Policy, clock: FixedClock, charlie: str
+) -> None:
+    retention_chores(web_store, policy, "http://privet.test", clock)
+    with web_store.transaction() as session:
+        user = staff_service.find_user(session, charlie)
+        assert user is not None
+        token = staff_service.create_api_token(session, user, "prometheus", NOW)
+    assert "privet_sweep" not in client.get("/metrics").text  # to the login page instead
+    response = client.get("/metrics", headers={"authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert f"privet_sweep_last_success_timestamp_seconds {NOW.timestamp()}" in response.text
+    assert "privet_sweep_last_failed 0" in response.text

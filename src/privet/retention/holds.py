@@ -126,12 +126,13 @@ def list_holds(session: Session, *, include_lifted: bool = False) -> list[LegalH
 
 
 def covered(hold: LegalHold) -> str:
-    """What a hold covers, for lists: never the person's address."""
-    if hold.subject_id is not None:
-        return f"person {hold.subject_id}"
+    """What a hold covers, for lists: never the person's address (the hold's id is how
+    staff refer to it)."""
     if hold.request_id is not None:
         return f"request {hold.request_id}"
-    return f"category {hold.category}" if hold.category else "a person since erased"
+    if hold.category is not None:
+        return f"category {hold.category}"
+    return "a person" if hold.subject_id is not None else "a person since erased"
 
 
 def subject_is_held(session: Session, subject_id: uuid.UUID, now: datetime) -> LegalHold | None:

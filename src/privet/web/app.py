@@ -23,12 +23,13 @@ from privet.intake import pages as intake_pages
 from privet.intake.spam import RateLimit
 from privet.marketing import pages as marketing_pages
 from privet.policy.schema import Policy
+from privet.retention import admin as retention_admin
 from privet.rights import admin as rights_admin
 from privet.rights import api as rights_api
 from privet.rights import pages as rights_pages
 from privet.store.group_commit import GroupCommit
 from privet.store.open import Store
-from privet.web import health
+from privet.web import health, metrics
 from privet.web.auth import LoginRequired
 from privet.web.docs import mount_docs
 from privet.web.errors import error_body, install_error_handlers
@@ -57,6 +58,7 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     mount_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(admin_api.router, prefix="/api/v1")
     app.include_router(intake_api.router, prefix="/api/v1")
     app.include_router(consent_api.router, prefix="/api/v1")
@@ -69,6 +71,7 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(admin_pages.router)
     app.include_router(clients_pages.router)
     app.include_router(rights_admin.router)
+    app.include_router(retention_admin.router)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(BodyLimit, default=BODY_LIMIT, limits=BODY_LIMITS)
     app.add_middleware(PublicCors, origins=_site_origins(policy), prefixes=PUBLIC_PREFIXES)

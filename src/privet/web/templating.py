@@ -16,6 +16,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "consent" / "templates",
     PACKAGE / "intake" / "templates",
     PACKAGE / "marketing" / "templates",
+    PACKAGE / "retention" / "templates",
     PACKAGE / "rights" / "templates",
 ]
 
