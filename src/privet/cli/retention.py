@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress as Bar
-from rich.progress import SpinnerColumn, TextColumn
 from rich.table import Table
 
 from privet.cli.common import (
@@ -26,6 +25,8 @@ from privet.cli.common import (
     settings_from,
     store_from,
 )
+from privet.clock import Clock
+from privet.policy.schema import Policy
 from privet.retention.audit import run_audit
 from privet.retention.holds import (
     HoldError,
@@ -37,6 +38,7 @@ from privet.retention.holds import (
 )
 from privet.retention.sweep import BATCH, Outcome, Progress, SweepBusy, SweepReport
 from privet.retention.sweep import sweep as run_sweep
+from privet.store.open import Store
 
 
 def sweep(
@@ -54,14 +56,16 @@ def sweep(
     """Apply every retention rule now: delete or anonymise what is past its time.
 
     Prints, per rule, the records due, what was deleted or anonymised, and what a legal
-    hold kept. Safe to interrupt and run again. `privet serve` runs it daily by itself."""
+    hold kept, with a progress bar on a terminal. Safe to interrupt and run again.
+    `privet serve` runs it daily by itself."""
     settings, clock = settings_from(policy, db), clock_for(as_of)
     loaded, store = policy_from(settings), store_from(settings, clock)
     try:
-        with _progress() as progress:
-            report = run_sweep(
-                store, loaded, clock, dry_run=dry_run, batch=batch_size, progress=progress
-            )
+        if dry_run:
+            report = run_sweep(store, loaded, clock, dry_run=True)
+        else:
+            with _progress(store, loaded, clock) as progress:
+                report = run_sweep(store, loaded, clock, batch=batch_size, progress=progress)
     except SweepBusy as error:
         fail(f"{error}: try again when it has finished")
     finally:
@@ -70,17 +74,21 @@ def sweep(
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[Progress | None]:
-    """A spinner with a running count on a terminal; nothing when output is piped."""
+def _progress(store: Store, policy: Policy, clock: Clock) -> Iterator[Progress | None]:
+    """A progress bar on a terminal, its total counted first (counting is far cheaper
+    than deleting); nothing when the output is piped or logged."""
     if not out.is_terminal:
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"))
-    with Bar(*columns, console=out, transient=True) as bar:
-        task = bar.add_task("sweeping")
+    counted = run_sweep(store, policy, clock, dry_run=True)
+    total = sum(outcome.due - outcome.held for outcome in counted.outcomes)
+    done: dict[tuple[str, str], int] = {}
+    with Bar(console=out, transient=True) as bar:
+        task = bar.add_task("sweeping", total=total)
 
-        def advance(rule: str, records: str, done: int) -> None:
-            bar.update(task, description=f"{rule} ({records}): {done:,} records")
+        def advance(rule: str, records: str, count: int) -> None:
+            done[rule, records] = count
+            bar.update(task, completed=sum(done.values()), description=f"{rule} ({records})")
 
         yield advance
 
