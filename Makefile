@@ -22,6 +22,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/consent.py
 	$(BIN)/python bench/subject_requests.py
+	$(BIN)/python bench/retention.py
 
 system-deps:
 	@bash scripts/install-system-deps
