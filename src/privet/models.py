@@ -1,7 +1,7 @@
 """Every table privet has, imported in one place so Alembic and the subject map see them all."""
 
 from privet.admin.models import ApiToken, StaffSession, StaffUser
-from privet.analytics.models import Pageview
+from privet.analytics.models import DayTotals, DayValue, Pageview, Salt
 from privet.clients.models import Contract
 from privet.consent.models import ConsentReceipt
 from privet.intake.models import Submission
@@ -19,6 +19,8 @@ __all__ = [
     "ConsentReceipt",
     "Contract",
     "DataRequest",
+    "DayTotals",
+    "DayValue",
     "KeyCheck",
     "LegalHold",
     "MarketingConsent",
@@ -26,6 +28,7 @@ __all__ = [
     "Pageview",
     "RequestEvent",
     "RequestExport",
+    "Salt",
     "StaffSession",
     "StaffUser",
     "Subject",

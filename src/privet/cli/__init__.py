@@ -7,6 +7,7 @@ from __future__ import annotations
 import typer
 
 from privet.cli import (
+    analytics,
     clients,
     database,
     marketing,
@@ -30,6 +31,7 @@ for command in (
     requests.erase,
     retention.sweep,
     retention.audit,
+    analytics.stats,
 ):
     app.command()(command)
 app.add_typer(database.db_app, name="db")

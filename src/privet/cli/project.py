@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from privet.analytics.rollup import roll_up_chore
 from privet.cli.common import (
     AsOfOption,
     DbOption,
@@ -68,8 +69,9 @@ def serve(
 ) -> None:
     """Run the web service: admin pages, the JSON API and its docs at /docs.
 
-    Beside it, the outbox is delivered, officers are reminded of deadlines, and the
-    retention rules are swept once a day; officers are mailed if a sweep fails."""
+    Beside it, the outbox is delivered, officers are reminded of deadlines, page views
+    are rolled up into daily aggregates each hour, and the retention rules are swept once
+    a day; officers are mailed if a sweep fails."""
     import uvicorn
 
     from privet.web.app import create_app
@@ -90,6 +92,9 @@ def serve(
         DeliveryLoop(store.sessions, transport_from(settings), clock),
         Periodic("privet-requests", timedelta(hours=1), chores),
         Periodic("privet-retention", timedelta(hours=1), retention),
+        Periodic(
+            "privet-analytics", timedelta(hours=1), partial(roll_up_chore, store, loaded, clock)
+        ),
     ]
     for loop in loops:
         loop.start()

@@ -23,7 +23,12 @@ SCRIPT = Path(__file__).parent / "static" / "privet.js"
 PLACEHOLDER = "/*CONFIG*/{}"
 DEFAULT_COOKIE = "privet_consent"
 # Relative to the script's own address, so privet may sit on another host or path.
-PATHS = {"consents": "api/v1/consents", "privacy": "privacy", "preferences": "privacy/preferences"}
+PATHS = {
+    "consents": "api/v1/consents",
+    "collect": "api/v1/collect",
+    "privacy": "privacy",
+    "preferences": "privacy/preferences",
+}
 
 
 def banner_config(policy: Policy, now: datetime) -> dict[str, Any]:
@@ -38,7 +43,16 @@ def banner_config(policy: Policy, now: datetime) -> dict[str, Any]:
             _category(policy, name, category) for name, category in policy.cookies.items()
         ],
         "words": {language: banner_words(language, controller) for language in languages},
+        "analytics": _analytics(policy),
     }
+
+
+def _analytics(policy: Policy) -> dict[str, Any]:
+    """How the script counts page views: in consent mode, only once one of `categories`
+    is granted; cookieless, unless Do-Not-Track or GPC says no (`dnt`)."""
+    analytics = policy.analytics
+    serving = [n for n, c in policy.cookies.items() if c.purpose and c.purpose == analytics.purpose]
+    return {"mode": analytics.mode, "categories": serving, "dnt": analytics.respect_do_not_track}
 
 
 def _cookie(policy: Policy, now: datetime) -> dict[str, Any]:

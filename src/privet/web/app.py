@@ -12,6 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from privet import __version__
 from privet.admin import api as admin_api
 from privet.admin import pages as admin_pages
+from privet.analytics import admin as analytics_admin
+from privet.analytics import api as analytics_api
+from privet.analytics.collect import SaltCache
 from privet.clients import pages as clients_pages
 from privet.clock import Clock
 from privet.config import Settings
@@ -41,7 +44,7 @@ DESCRIPTION = "Privet keeps the promises that a privacy policy makes."
 BODY_LIMIT = 1024 * 1024
 BODY_LIMITS = {"/api/v1/consents": 16 * 1024}
 # What a visitor's browser calls from the operator's own pages.
-PUBLIC_PREFIXES = ("/api/v1/consents", "/api/v1/forms/")
+PUBLIC_PREFIXES = ("/api/v1/consents", "/api/v1/forms/", "/api/v1/collect")
 
 
 def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -> FastAPI:
@@ -53,6 +56,8 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     rate = settings.form_rate_limit
     app.state.rate_limit = RateLimit(store.keyring, rate.count, rate.window) if rate else None
     app.state.consent_writes = GroupCommit(store)
+    app.state.analytics_writes = GroupCommit(store)
+    app.state.salts = SaltCache()
     install_error_handlers(app)
     app.add_exception_handler(LoginRequired, _login_required)
     mount_docs(app)
@@ -62,6 +67,7 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(admin_api.router, prefix="/api/v1")
     app.include_router(intake_api.router, prefix="/api/v1")
     app.include_router(consent_api.router, prefix="/api/v1")
+    app.include_router(analytics_api.router, prefix="/api/v1")
     app.include_router(consent_pages.router)
     app.include_router(rights_api.router, prefix="/api/v1")
     app.include_router(rights_pages.router)
@@ -72,6 +78,7 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(clients_pages.router)
     app.include_router(rights_admin.router)
     app.include_router(retention_admin.router)
+    app.include_router(analytics_admin.router)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(BodyLimit, default=BODY_LIMIT, limits=BODY_LIMITS)
     app.add_middleware(PublicCors, origins=_site_origins(policy), prefixes=PUBLIC_PREFIXES)

@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).parent.parent
 TEMPLATE_DIRS = [
     PACKAGE / "web" / "templates",
     PACKAGE / "admin" / "templates",
+    PACKAGE / "analytics" / "templates",
     PACKAGE / "clients" / "templates",
     PACKAGE / "consent" / "templates",
     PACKAGE / "intake" / "templates",

@@ -20,6 +20,8 @@
   var centreBoxes = null;
   var returnFocus = null;
   var sheet = null;
+  var analytics = CONFIG.analytics || { mode: "off", categories: [] };
+  var view = { counted: false, id: null, shownAt: Date.now() };
 
   var STYLES = `
 .privet-banner { position: fixed; z-index: 2147483647; left: 0; right: 0; bottom: 0;
@@ -188,6 +190,7 @@
   function apply() {
     runGatedScripts();
     updateConsentMode();
+    countView();
     if (centreBoxes) syncBoxes(centreBoxes);
     listeners.forEach((listener) => {
       try {
@@ -246,6 +249,44 @@
     state.r = String(receipt.receipt_id);
     state.v = receipt.visitor_id || state.v;
     writeCookie();
+    countView(); // consent mode waits for the receipt the server checks
+  }
+
+  // privet's own analytics. Consent mode: only with a stored receipt granting a category
+  // that serves it. Cookieless: no cookie, no id, unless the browser says do not track.
+  function analyticsAllowed() {
+    if (analytics.mode === "cookieless") {
+      return !(analytics.dnt && (navigator.doNotTrack === "1" || gpcOn));
+    }
+    if (analytics.mode !== "consent" || state.r === null) return false;
+    return categories.some((c) => analytics.categories.includes(c.name) && isGranted(c));
+  }
+
+  function collectUrl() {
+    return new URL(CONFIG.paths.collect, scriptSrc).href;
+  }
+
+  function countView() {
+    if (view.counted || document.prerendering || !analyticsAllowed()) return;
+    view.counted = true;
+    var body = { event: "pageview", path: location.pathname, width: window.innerWidth,
+      referrer: document.referrer || null };
+    if (analytics.mode === "consent") body.visitor_id = state.v;
+    fetch(collectUrl(), {
+      method: "POST", credentials: "omit", keepalive: true,
+      headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    })
+      .then((response) => (response.ok ? response.json() : {}))
+      .then((answer) => { view.id = answer.view || null; })
+      .catch(() => {});
+  }
+
+  // Time on page, sent as the page is hidden or left; a beacon survives the unload.
+  function sendLeave() {
+    if (!view.id || !navigator.sendBeacon) return;
+    var body = { event: "leave", view: view.id, duration_ms: Date.now() - view.shownAt };
+    navigator.sendBeacon(collectUrl(), JSON.stringify(body));
+    view.id = null;
   }
 
   // 409: the policy changed under this page; ask again.
@@ -448,6 +489,11 @@
     }
     clearRefusedCookies();
     runGatedScripts();
+    countView();
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") sendLeave();
+    });
+    window.addEventListener("pagehide", sendLeave);
     whenReady(() => {
       runGatedScripts(); // those parsed after this script
       var centre = document.getElementById("privet-preferences");
