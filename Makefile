@@ -23,6 +23,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/consent.py
 	$(BIN)/python bench/subject_requests.py
 	$(BIN)/python bench/retention.py
+	$(BIN)/python bench/analytics_collect.py
+	$(BIN)/python bench/analytics_dashboard.py
 
 system-deps:
 	@bash scripts/install-system-deps

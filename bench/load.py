@@ -67,7 +67,9 @@ def arguments(description: str) -> argparse.Namespace:
 
 
 @contextlib.contextmanager
-def running_privet(folder: Path, command: list[str] | None = None) -> Iterator[tuple[str, int]]:
+def running_privet(
+    folder: Path, command: list[str] | None = None, policy: Path = POLICY
+) -> Iterator[tuple[str, int]]:
     """`privet serve` (or `command`, given the same arguments) in its own process, so the
     load generator does not share its CPU time."""
     port = free_port()
@@ -80,7 +82,7 @@ def running_privet(folder: Path, command: list[str] | None = None) -> Iterator[t
         "PRIVET_LOG_LEVEL": "warning",
     }
     command = (command or [sys.executable, "-m", "privet", "serve"]) + [
-        "--host", "127.0.0.1", "--port", str(port), "--policy", str(POLICY),
+        "--host", "127.0.0.1", "--port", str(port), "--policy", str(policy),
         "--db", f"sqlite:///{folder / 'bench.db'}"]  # fmt: skip
     with (folder / "privet.log").open("w") as log:
         server = subprocess.Popen(command, env=environment, stdout=log, stderr=log)  # noqa: S603  # our own interpreter and arguments, no shell
