@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, delete, func, literal, or_, select
+from sqlalchemy import ColumnElement, String, cast, delete, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from privet.analytics.models import DayTotals, DayValue, Pageview
@@ -30,6 +30,7 @@ TOP_VALUES = 1000  # kept a dimension a day; the long tail of paths would outgro
 OTHER = "(other)"  # the values past TOP_VALUES, summed; no path, host or country looks so
 # A view being committed as the day ends, stamped 23:59:59, must not miss the final roll-up.
 SETTLE = timedelta(minutes=10)
+ROLL_UP_LOCK = 0x726F6C6C  # "roll": a PostgreSQL advisory lock key
 
 
 def roll_up_chore(store: Store, policy: Policy, clock: Clock) -> None:
@@ -81,6 +82,8 @@ def _day_of(session: Session, moment: Any) -> ColumnElement[Any]:
 
 def roll_up(session: Session, policy: Policy, day: date, now: datetime) -> None:
     """Count `day` again from its raw rows, replacing what was there: idempotent."""
+    if session.get_bind().dialect.name == "postgresql":  # two servers: one after the other
+        session.execute(text(f"SELECT pg_advisory_xact_lock({ROLL_UP_LOCK})"))
     session.execute(delete(DayTotals).where(DayTotals.day == day))
     session.execute(delete(DayValue).where(DayValue.day == day))
     visitors, pageviews, duration, durations = session.execute(
