@@ -7,6 +7,7 @@ starts. Each test gets a fresh database copied from a template migrated once per
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import uuid
@@ -50,6 +51,17 @@ def make_settings(tmp_path: Path, database_url: str, **given: object) -> Setting
         "secret_key_file": tmp_path / "privet.key",
     }
     return Settings.from_env({}, **(values | given))
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored() -> Iterator[None]:
+    """Commands run in-process (CliRunner) point the root logger at their own stderr,
+    closed when they return: put the logger back, or later threads' lines fail to write."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")
