@@ -26,6 +26,7 @@ app = typer.Typer(
 for command in (
     project.init,
     project.check,
+    project.ropa,
     project.serve,
     requests.export,
     requests.erase,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -26,7 +27,9 @@ from privet.cli.common import (
 )
 from privet.notify.loop import DeliveryLoop
 from privet.periodic import Periodic
+from privet.policy.ropa import as_csv, record_of_processing
 from privet.policy.summary import summarise
+from privet.policy.texts import choose_language
 from privet.retention.watch import retention_chores
 from privet.rights.reminders import request_chores
 
@@ -58,6 +61,25 @@ def check(policy: PolicyOption = None) -> None:
     for label, value in summarise(loaded):
         table.add_row(label, value)
     out.print(table)
+
+
+def ropa(
+    *,
+    format_: Annotated[
+        Literal["json", "csv"], typer.Option("--format", help="json or csv.")
+    ] = "json",
+    lang: Annotated[str | None, typer.Option(help="Language of the texts.")] = None,
+    policy: PolicyOption = None,
+) -> None:
+    """Print the record of processing activities (GDPR art. 30) the policy declares:
+    one activity a purpose, with its legal basis, data subjects and categories,
+    recipients, transfers and safeguards, retention, and the security measures."""
+    loaded = policy_from(settings_from(policy))
+    record = record_of_processing(loaded, choose_language(loaded, lang))
+    if format_ == "csv":
+        typer.echo(as_csv(record), nl=False)
+    else:
+        typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
 
 
 def serve(
