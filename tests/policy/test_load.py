@@ -55,6 +55,7 @@ def test_it_loads_every_example(path: Path) -> None:
         ("consent_cookies_without_consent_section", 24, "P109", "has no consent section"),
         ("consent_cookie_not_lasting", 33, "P110", "declare cookie 'privet_consent'"),
         ("anonymise_keeping_nothing", 27, "P112", "anonymising would keep nothing"),
+        ("processor_category_not_allowed", 46, "P113", "receives 'contact', which no purpose"),
         ("duplicate_key", 10, "P000", 'duplicate key "name"'),
         ("list_not_mapping", 1, "P000", "a policy is a YAML mapping"),
         ("empty", 1, "P000", "a policy is a YAML mapping"),

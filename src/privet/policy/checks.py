@@ -23,6 +23,7 @@ def check_policy(policy: Policy) -> list[Finding]:
         *_forms_know_whose_data_it_is(policy),
         *_consent_cookies_ask_for_consent(policy),
         *_processors_respect_storage(policy),
+        *_processors_receive_only_allowed_data(policy),
         *_analytics_has_a_purpose(policy),
         *_marketing_is_declared(policy),
         *_consent_is_recorded(policy),
@@ -154,6 +155,22 @@ def _processors_respect_storage(policy: Policy) -> Iterator[Finding]:
                 f"processor '{name}' receives data outside {', '.join(region)}: "
                 "declare the transfer's safeguard",
             )
+
+
+def _processors_receive_only_allowed_data(policy: Policy) -> Iterator[Finding]:
+    """A processor may receive a category only for a purpose that covers it: the ones it
+    is named for, or any purpose when it is named for none (a host holds everything)."""
+    for name, processor in policy.processors.items():
+        named = processor.purposes or list(policy.purposes)
+        allowed = {c for purpose in named for c in policy.purposes[purpose].categories}
+        for index, category in enumerate(processor.categories):
+            if category not in allowed:
+                yield Finding(
+                    ("processors", name, "categories", index),
+                    "P113",
+                    f"processor '{name}' receives '{category}', which no purpose it serves "
+                    f"({', '.join(named)}) covers: data may go only where a purpose takes it",
+                )
 
 
 def _analytics_has_a_purpose(policy: Policy) -> Iterator[Finding]:
