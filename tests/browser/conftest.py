@@ -148,6 +148,14 @@ DEMO = """<!doctype html>
 <script src="{privet}/privet.js"></script>
 <script type="text/plain" data-privet-category="analytics" src="/analytics.js"></script>
 </head><body><h1>NTOPROG</h1><p>Welcome.</p></body></html>"""
+# Links out, with trackers and a session id, and one back to this site with campaign tags.
+LINKS = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Links</title>
+<script src="{privet}/privet.js"></script></head><body>
+<a id="out" href="https://elsewhere.example/page?utm_source=x&amp;id=7&amp;gclid=abc#frag">Out</a>
+<a id="session" href="https://elsewhere.example/page?q=a%20b+c&amp;sid=s3cret">Search</a>
+<a id="home" href="/links.html?utm_source=x&amp;id=7">Home</a>
+</body></html>"""
 # What Google Analytics would do: set its cookie, and leave a trace the test can see.
 ANALYTICS = b"document.cookie = '_ga=GA1.1.42; path=/; max-age=3600'; window.analyticsRan = true;"
 
@@ -160,6 +168,9 @@ class ContactPage(BaseHTTPRequestHandler):
         if path == "/demo.html":
             lang = query.removeprefix("lang=")[:2]
             self._send(DEMO.format(lang=lang, privet=self.server.privet_url).encode())
+            return
+        if path == "/links.html":
+            self._send(LINKS.format(privet=self.server.privet_url).encode())
             return
         if path == "/analytics.js":
             self.server.analytics_loads += 1

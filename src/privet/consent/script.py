@@ -29,6 +29,13 @@ PATHS = {
     "privacy": "privacy",
     "preferences": "privacy/preferences",
 }
+# Query parameters that identify a visitor or a click to another site: campaign tags,
+# ad click ids, analytics linkers. Stripped from outbound links when the policy promises it
+# (website.strip_outbound_identifiers); "utm_*" stands for every name starting with "utm_".
+TRACKING_PARAMETERS = [
+    "utm_*", "gclid", "dclid", "gbraid", "wbraid", "fbclid", "msclkid", "yclid", "ysclid",
+    "_openstat", "mc_eid", "mc_cid", "_ga", "_gl",
+]  # fmt: skip
 
 
 def banner_config(policy: Policy, now: datetime) -> dict[str, Any]:
@@ -44,7 +51,18 @@ def banner_config(policy: Policy, now: datetime) -> dict[str, Any]:
         ],
         "words": {language: banner_words(language, controller) for language in languages},
         "analytics": _analytics(policy),
+        "links": _links(policy),
     }
+
+
+def _links(policy: Policy) -> dict[str, Any] | None:
+    """What the script does to links the visitor follows: none of it without a website."""
+    website = policy.website
+    if website is None:
+        return None
+    promised = website.strip_outbound_identifiers
+    strip = TRACKING_PARAMETERS + website.link_identifiers if promised else []
+    return {"strip": list(dict.fromkeys(strip)), "referrer": website.referrer_policy}
 
 
 def _analytics(policy: Policy) -> dict[str, Any]:

@@ -180,6 +180,23 @@ class Website(Section):
     url: str
     # nt-progress 1.3: identifiers in links to external resources are not passed on.
     strip_outbound_identifiers: bool = False
+    # NT Progress 1.3: "The Company shall not transfer the identifiers contained in the
+    # address links to external resources": the site's own session-id parameters, stripped
+    # beside the trackers privet knows. "name*" stands for every name starting with "name".
+    link_identifiers: list[str] = []
+    # The page's address may carry those identifiers too: the Referer must not repeat it.
+    referrer_policy: Literal[
+        "no-referrer", "strict-origin", "strict-origin-when-cross-origin", "same-origin"
+    ] = "strict-origin"
+
+    @model_validator(mode="after")
+    def _identifiers_need_stripping(self) -> Website:
+        if self.link_identifiers and not self.strip_outbound_identifiers:
+            raise PydanticCustomError(
+                "bad_website",
+                "link_identifiers are only stripped with strip_outbound_identifiers: true",
+            )
+        return self
 
 
 class Storage(Section):

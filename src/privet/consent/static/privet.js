@@ -22,6 +22,7 @@
   var sheet = null;
   var analytics = CONFIG.analytics || { mode: "off", categories: [] };
   var view = { counted: false, id: null, shownAt: Date.now() };
+  var links = CONFIG.links;
 
   var STYLES = `
 .privet-banner { position: fixed; z-index: 2147483647; left: 0; right: 0; bottom: 0;
@@ -131,16 +132,42 @@
     }
   }
 
+  // As in the policy, "name*" stands for every name starting with "name".
+  function matches(name, pattern) {
+    return pattern.slice(-1) === "*" ? name.indexOf(pattern.slice(0, -1)) === 0 : name === pattern;
+  }
+
   function clearRefusedCookies() {
     var names = cookiePairs().map((pair) => pair.split("=")[0]);
     optional.filter((category) => !isGranted(category)).forEach((category) => {
       category.cookies.forEach((pattern) => {
-        var prefix = pattern.slice(-1) === "*" && pattern.slice(0, -1);
-        names
-          .filter((name) => (prefix ? name.indexOf(prefix) === 0 : name === pattern))
-          .forEach(expireCookie);
+        names.filter((name) => matches(name, pattern)).forEach(expireCookie);
       });
     });
+  }
+
+  // NT Progress 1.3: links to other hosts lose the parameters that identify the visitor.
+  // Done as a link is followed, so links added later count too, with no DOM scan.
+  function cleanLink(event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    var url = link && new URL(link.href);
+    if (!url || url.host === location.host || !/^http/.test(url.protocol)) return;
+    link.referrerPolicy = links.referrer; // nor the page's address, identifiers and all
+    var pairs = url.search.slice(1).split("&");
+    var kept = pairs.filter((pair) => !links.strip.some((p) => matches(pair.split("=")[0], p)));
+    if (kept.length < pairs.length) { // else untouched: a clean address stays as written
+      url.search = kept.join("&");
+      link.href = url.href;
+    }
+  }
+
+  // The page's own referrer policy wins, before or after this one.
+  function guardLinks() {
+    if (!links) return;
+    ["click", "auxclick"].forEach((type) => document.addEventListener(type, cleanLink, true));
+    if (!document.querySelector("meta[name=referrer i]")) {
+      document.head.append(el("meta", { name: "referrer", content: links.referrer }));
+    }
   }
 
   // A script parsed as text/plain never runs: run a copy of it.
@@ -488,6 +515,7 @@
       if (state.r === null) record(state.m || "banner");
     }
     clearRefusedCookies();
+    guardLinks();
     runGatedScripts();
     countView();
     document.addEventListener("visibilitychange", () => {
