@@ -10,7 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from conftest import EXAMPLE, NOW, TEST_SECRET
 from privet.clock import FixedClock
@@ -18,7 +18,7 @@ from privet.consent.models import ConsentReceipt
 from privet.intake.models import Submission
 from privet.policy.schema import Policy
 from privet.retention.models import SweepRun
-from privet.retention.sweep import sweep
+from privet.retention.sweep import SWEEP_LOCK, sweep
 from privet.store.open import Store
 from retention.conftest import T0, Plant
 
@@ -51,6 +51,7 @@ def test_a_killed_sweep_resumes_to_the_same_end_state(
                 break
     assert sweeper.returncode == -signal.SIGKILL
     assert plant.count(Submission) < 20  # it had begun
+    _wait_for_its_lock_to_go(store)
 
     sweep(store, policy, clock, as_of=NOW)
 
@@ -59,3 +60,16 @@ def test_a_killed_sweep_resumes_to_the_same_end_state(
     with store.transaction() as session:
         runs = [(run.status, run.error) for run in session.scalars(select(SweepRun))]
     assert sorted(runs, key=str) == [("done", None), ("failed", "interrupted")]
+
+
+def _wait_for_its_lock_to_go(store: Store) -> None:
+    """PostgreSQL frees a killed client's advisory lock when its server process notices the
+    dead socket; end that process and wait for it (up to 10 s) instead of racing it."""
+    if store.engine.dialect.name != "postgresql":
+        return
+    held = text(
+        "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks "
+        "WHERE locktype = 'advisory' AND objid = :key"
+    )
+    with store.engine.connect() as connection:
+        connection.execute(held, {"key": SWEEP_LOCK})

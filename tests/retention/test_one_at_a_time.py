@@ -43,8 +43,11 @@ def test_a_sweep_waits_for_none_while_another_holds_the_lock(
         assert connection.exec_driver_sql(f"SELECT pg_try_advisory_lock({SWEEP_LOCK})").scalar()
         with pytest.raises(SweepBusy):
             sweep(store_on_postgres, policy, clock)
+        # Released explicitly: a closed connection's lock goes only when its server
+        # process notices, which a test must not race.
+        connection.exec_driver_sql(f"SELECT pg_advisory_unlock({SWEEP_LOCK})")
     other.dispose()
-    sweep(store_on_postgres, policy, clock)  # the lock went with the other connection
+    sweep(store_on_postgres, policy, clock)
     with store_on_postgres.transaction() as session:
         assert [run.status for run in session.scalars(select(SweepRun))] == ["done"]
 
