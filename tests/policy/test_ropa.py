@@ -8,9 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, PASSWORD, ROOT
 from privet.cli import app
 from privet.policy.load import load_policy
 from privet.policy.ropa import as_csv, record_of_processing
@@ -39,3 +40,13 @@ def test_every_purpose_is_an_activity_in_json_and_csv(example: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(as_csv(record_of_processing(policy, "en")))))
     assert [row["activity"] for row in rows] == list(policy.purposes)
     assert all(row["controller"] for row in rows)
+
+
+def test_staff_read_the_record_in_the_admin_pages(client: TestClient, charlie: str) -> None:
+    client.get("/admin/login")
+    csrf = client.cookies.get("privet_login_csrf", "")
+    client.post("/admin/login", data={"email": charlie, "password": PASSWORD, "csrf_token": csrf})
+    page = client.get("/admin/ropa")
+    assert page.status_code == 200
+    assert "audience_measurement" in page.text
+    assert "Google Analytics (US): standard contractual clauses" in page.text

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from privet import __version__
 from privet.admin import service
 from privet.admin.service import SESSION_LIFETIME
+from privet.policy.ropa import record_of_processing
 from privet.policy.summary import summarise
 from privet.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Staff, check_csrf, require
 from privet.web.errors import ApiError
@@ -80,3 +81,13 @@ def dashboard(
 ) -> HTMLResponse:
     summary = summarise(request.app.state.policy)
     return _page(request, "admin/dashboard.html", staff=staff, summary=summary)
+
+
+@router.get("/ropa")
+def record_of_processing_page(
+    request: Request, staff: Annotated[Staff, Depends(require("viewer"))]
+) -> HTMLResponse:
+    """The record of processing activities (GDPR art. 30), as `privet ropa` prints it."""
+    policy = request.app.state.policy
+    record = record_of_processing(policy, policy.policy.languages[0])
+    return _page(request, "admin/ropa.html", staff=staff, record=record)
