@@ -35,7 +35,7 @@ def take_choices(
     marketing = _take_flag(values, OPT_IN_FIELD, problems)
     if marketing and not form.marketing_opt_in:
         problems[OPT_IN_FIELD] = "this form has no marketing opt-in"
-    if not _take_flag(values, AGE_FIELD, problems) and form.age_gate:
+    if not _take_flag(values, AGE_FIELD, problems) and form.asks_age(policy):
         problems[AGE_FIELD] = f"confirm that you are at least {minimum_age(policy)} years old"
     wanted = values.pop(LANGUAGE_FIELD, None)
     language = choose_language(policy, wanted if isinstance(wanted, str) else None)

@@ -50,7 +50,7 @@ def form_snippet(request: Request, form: str, lang: str | None = None) -> HTMLRe
         "lang": language,
         "words": words(language),
         "language_field": LANGUAGE_FIELD,
-        "age_field": AGE_FIELD if declared.age_gate else None,
+        "age_field": AGE_FIELD if declared.asks_age(policy) else None,
         "minimum_age": minimum_age(policy),
         "opt_in_field": OPT_IN_FIELD if declared.marketing_opt_in else None,
         "opt_in_wording": opt_in_wording(policy, language) if declared.marketing_opt_in else "",

@@ -291,8 +291,13 @@ class Form(Section):
     fields: dict[str, Annotated[FormField, BeforeValidator(_form_field_shorthand)]] = Field(
         min_length=1
     )
-    age_gate: bool = False
+    # Unset: asked whenever the policy declares a minimum age (`children`), since a form
+    # is how a child's data would arrive; `false` for a form only staff or adults reach.
+    age_gate: bool | None = None
     marketing_opt_in: bool = False
+
+    def asks_age(self, policy: Policy) -> bool:
+        return self.age_gate if self.age_gate is not None else policy.children is not None
 
 
 class RetentionRule(Section):
