@@ -82,7 +82,8 @@ def test_metrics_show_the_last_sweep_to_a_monitor(
         user = staff_service.find_user(session, charlie)
         assert user is not None
         token = staff_service.create_api_token(session, user, "prometheus", NOW)
-    assert "privet_sweep" not in client.get("/metrics").text  # to the login page instead
+    refused = client.get("/metrics")
+    assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
     response = client.get("/metrics", headers={"authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert f"privet_sweep_last_success_timestamp_seconds {NOW.timestamp()}" in response.text

@@ -87,7 +87,8 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
 
 
 async def _login_required(request: Request, _error: Exception) -> Response:
-    if request.url.path.startswith("/api/"):
+    # Machines (API clients, a Prometheus scraper) cannot follow a login form: they get a 401.
+    if request.url.path.startswith("/api/") or request.url.path == "/metrics":
         body = error_body("unauthenticated", "sign in, or send a bearer token")
         return JSONResponse(body, 401, headers={"www-authenticate": "Bearer"})
     return RedirectResponse("/admin/login", 303)
