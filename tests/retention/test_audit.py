@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import NOW, ROOT, TEST_SECRET
+from privet.analytics.models import Pageview
 from privet.cli import app
 from privet.clock import FixedClock
 from privet.intake.models import Submission
@@ -17,6 +18,7 @@ from privet.policy.load import load_policy
 from privet.policy.schema import Policy, Processor
 from privet.retention.audit import run_audit
 from privet.retention.models import SweepRun
+from privet.retention.sweep import sweep
 from privet.rights.models import DataRequest
 from privet.store.open import Store
 from privet.subjects.service import get_or_create_subject
@@ -53,6 +55,16 @@ def test_a_page_view_without_consent_is_named(
     assert checks(store, policy, clock) == []
     plant.pageview(NOW)  # no receipt at all
     assert checks(store, policy, clock) == ["analytics_consent"]
+
+
+def test_a_page_view_anonymised_by_the_sweep_is_not_named(
+    store: Store, policy: Policy, plant: Plant, clock: FixedClock
+) -> None:
+    viewed = NOW - timedelta(days=400)  # past the 13 months after which views are anonymised
+    plant.pageview(viewed, consent_id=plant.receipt(viewed))
+    sweep(store, policy, clock, as_of=NOW)
+    assert plant.count(Pageview) == 1
+    assert checks(store, policy, clock) == []
 
 
 def test_a_live_marketing_consent_of_someone_who_objected_is_named(

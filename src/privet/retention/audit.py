@@ -89,7 +89,10 @@ def _views_without_consent(
     if policy.analytics.mode != "consent":
         return
     allowing = {name for name, c in policy.cookies.items() if c.purpose == policy.analytics.purpose}
-    unproven = _count(session, select(Pageview.id).where(Pageview.consent_id.is_(None)))
+    # An anonymised view has lost its visitor and, with it, the receipt's link: its consent
+    # was checked when it was counted, and it no longer says anything about anyone.
+    linked = Pageview.visitor.is_not(None)
+    unproven = _count(session, select(Pageview.id).where(linked, Pageview.consent_id.is_(None)))
     per_receipt = select(Pageview.consent_id, func.count()).group_by(Pageview.consent_id)
     rows = session.execute(per_receipt.where(Pageview.consent_id.is_not(None)))
     counts = {receipt_id: count for receipt_id, count in rows}
