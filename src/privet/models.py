@@ -12,6 +12,7 @@ from privet.rights.models import DataRequest, RequestEvent, RequestExport
 from privet.store.base import Base
 from privet.store.models import KeyCheck
 from privet.subjects.models import Subject, SubjectVisitor
+from privet.transparency.models import PolicyVersion
 
 __all__ = [
     "ApiToken",
@@ -26,6 +27,7 @@ __all__ = [
     "MarketingConsent",
     "OutboxMessage",
     "Pageview",
+    "PolicyVersion",
     "RequestEvent",
     "RequestExport",
     "Salt",

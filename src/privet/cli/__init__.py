@@ -12,6 +12,7 @@ from privet.cli import (
     database,
     marketing,
     outbox,
+    policy,
     project,
     requests,
     retention,
@@ -42,3 +43,4 @@ app.add_typer(outbox.outbox_app, name="outbox")
 app.add_typer(clients.clients_app, name="clients")
 app.add_typer(marketing.marketing_app, name="marketing")
 app.add_typer(retention.holds_app, name="holds")
+app.add_typer(policy.policy_app, name="policy")

@@ -32,6 +32,7 @@ from privet.policy.summary import summarise
 from privet.policy.texts import choose_language
 from privet.retention.watch import retention_chores
 from privet.rights.reminders import request_chores
+from privet.transparency.versions import record_policy_in_force
 
 TEMPLATES = Path(__file__).parent.parent / "policy" / "templates"
 
@@ -102,6 +103,9 @@ def serve(
     clock = clock_for(as_of)
     loaded = policy_from(settings)
     store = store_from(settings, clock)
+    with store.transaction() as session:
+        source = settings.policy.read_text(encoding="utf-8")
+        record_policy_in_force(session, loaded, source, clock.now())
     out.print(
         f"privet: {loaded.controller.name}'s policy {loaded.policy.version} at "
         f"http://{host}:{port} (admin: /admin, API docs: /docs)",

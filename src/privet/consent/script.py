@@ -85,6 +85,7 @@ def _cookie(policy: Policy, now: datetime) -> dict[str, Any]:
 def _category(policy: Policy, name: str, category: CookieCategory) -> dict[str, Any]:
     return {
         "name": name,
+        "key": _decision_key(name, category),
         "required": category.required,
         "purpose": category.purpose,
         "gpc": category.gpc_opt_out,
@@ -98,6 +99,17 @@ def _category(policy: Policy, name: str, category: CookieCategory) -> dict[str, 
             {"name": vendor.name, "privacy_url": vendor.privacy_url} for vendor in category.vendors
         ],
     }
+
+
+def _decision_key(name: str, category: CookieCategory) -> str:
+    """What a stored choice is filed under in the visitor's cookie. A new category, another
+    purpose or another set of vendors makes a new key: undecided, so the banner asks again.
+    Without vendors the key is the one choices were always filed under, so they still count."""
+    key = f"{name}:{category.purpose}"
+    if not category.vendors:
+        return key
+    names = "\n".join(sorted(vendor.name for vendor in category.vendors))
+    return f"{key}:{hashlib.sha256(names.encode()).hexdigest()[:8]}"
 
 
 @dataclass(frozen=True)

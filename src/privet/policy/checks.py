@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
 from privet.policy.problems import Finding
 from privet.policy.schema import Policy
 from privet.rights.connectors.fideslang import DatasetError, load_dataset
+from privet.transparency.paragraphs import PARAGRAPHS
 
 EU_MEMBERS = set(
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()  # noqa: SIM905  # reads as the list it is
@@ -28,6 +30,7 @@ def check_policy(policy: Policy) -> list[Finding]:
         *_marketing_is_declared(policy),
         *_consent_is_recorded(policy),
         *_consent_cookie_is_declared(policy),
+        *_paragraphs_exist(policy),
     ]
 
 
@@ -218,6 +221,21 @@ def _consent_cookie_is_declared(policy: Policy) -> Iterator[Finding]:
         f"declare cookie '{name}' with a lifetime in a required cookie category: it "
         "remembers each visitor's choice, and its lifetime is how long a choice lasts",
     )
+
+
+def _paragraphs_exist(policy: Policy) -> Iterator[Finding]:
+    """An override of a paragraph the text does not have would silently change nothing."""
+    for paragraph_id in policy.paragraphs:
+        if paragraph_id in PARAGRAPHS:
+            continue
+        close = difflib.get_close_matches(paragraph_id, PARAGRAPHS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        yield Finding(
+            ("paragraphs", paragraph_id),
+            "P114",
+            f"the policy text has no paragraph '{paragraph_id}'{hint}; its paragraphs are: "
+            + ", ".join(PARAGRAPHS),
+        )
 
 
 def check_datasets(policy: Policy, policy_path: Path) -> list[Finding]:

@@ -561,3 +561,6 @@ class Policy(Section):
     analytics: Analytics = Analytics(mode="off")
     security: Security
     systems: dict[str, System] = {}
+    # The operator's own words for a paragraph of the rendered policy text, by its id
+    # (src/privet/transparency/paragraphs.py); `privet check` refuses unknown ids (P114).
+    paragraphs: dict[str, Text] = {}

@@ -32,6 +32,9 @@ from privet.rights import api as rights_api
 from privet.rights import pages as rights_pages
 from privet.store.group_commit import GroupCommit
 from privet.store.open import Store
+from privet.transparency import changes as transparency_changes
+from privet.transparency import evidence_page
+from privet.transparency import pages as transparency_pages
 from privet.web import health, metrics
 from privet.web.auth import LoginRequired
 from privet.web.docs import mount_docs
@@ -71,6 +74,9 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(consent_pages.router)
     app.include_router(rights_api.router, prefix="/api/v1")
     app.include_router(rights_pages.router)
+    app.include_router(evidence_page.router)
+    app.include_router(transparency_changes.router)
+    app.include_router(transparency_pages.router)
     app.include_router(intake_pages.router)
     app.include_router(marketing_pages.router)
     app.include_router(intake_admin.router)

@@ -19,6 +19,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "marketing" / "templates",
     PACKAGE / "retention" / "templates",
     PACKAGE / "rights" / "templates",
+    PACKAGE / "transparency" / "templates",
 ]
 
 templates = Jinja2Templates(

@@ -46,9 +46,10 @@
 .privet-always { font-weight: 400; }
 `;
 
-  // A new category, or a changed purpose, has no key yet: undecided, so asked again.
+  // Made by privet from the name, purpose and vendors: a change there leaves the category
+  // undecided, so asked again.
   function keyOf(category) {
-    return category.name + ":" + category.purpose;
+    return category.key;
   }
 
   // Global Privacy Control keeps these categories denied.
