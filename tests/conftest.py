@@ -49,6 +49,7 @@ def make_settings(tmp_path: Path, database_url: str, **given: object) -> Setting
         "database_url": database_url,
         "secret_key": TEST_SECRET,
         "secret_key_file": tmp_path / "privet.key",
+        "backup_dir": tmp_path / "backups",  # as the example policy promises backups
     }
     return Settings.from_env({}, **(values | given))
 

@@ -82,6 +82,21 @@ SETTINGS = {
         "A PEM file of extra certificate authorities to trust when sending a portability "
         "export (an intranet's own CA). Empty: the system's.",
     ),
+    "backup_dir": Setting(
+        "PRIVET_BACKUP_DIR",
+        "",
+        "Folder that `privet serve` writes an encrypted backup into once a day. Empty: no "
+        "scheduled backup.",
+    ),
+    "backup_keep": Setting(
+        "PRIVET_BACKUP_KEEP", "7", "How many daily backups are kept; older ones are deleted."
+    ),
+    "erasure_ledger": Setting(
+        "PRIVET_ERASURE_LEDGER",
+        "",
+        "File that notes every erasure (a blind index, never an address), so restoring a "
+        "backup cannot bring an erased person back. Empty: privet.erasures beside the key file.",
+    ),
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -119,6 +134,14 @@ def parse_rate(text: str) -> Rate | None:
     return Rate(count, length * RATE_UNITS[match[3]])
 
 
+def parse_keep(value: object) -> int:
+    """PRIVET_BACKUP_KEEP: at least one copy, or the schedule would delete what it made."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise SettingsError(f"PRIVET_BACKUP_KEEP must be a whole number, 1 or more; got {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Settings:
     policy: Path
@@ -134,6 +157,9 @@ class Settings:
     operator_email: str
     push_allowed_hosts: frozenset[str]
     push_ca_file: Path | None
+    backup_dir: Path | None
+    backup_keep: int
+    erasure_ledger: Path
 
     @property
     def secure_cookies(self) -> bool:
@@ -161,6 +187,10 @@ class Settings:
         values["push_ca_file"] = (
             Path(str(values["push_ca_file"])) if values["push_ca_file"] else None
         )
+        values["backup_dir"] = Path(str(values["backup_dir"])) if values["backup_dir"] else None
+        values["backup_keep"] = parse_keep(values["backup_keep"])
+        beside_key = Path(str(values["secret_key_file"])).parent / "privet.erasures"
+        values["erasure_ledger"] = Path(str(values["erasure_ledger"] or beside_key))
         if values["log_level"] not in LOG_LEVELS:
             raise SettingsError(f"PRIVET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return cls(**values)  # type: ignore[arg-type]  # each value was built for its field

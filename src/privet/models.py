@@ -2,6 +2,7 @@
 
 from privet.admin.models import ApiToken, StaffSession, StaffUser
 from privet.analytics.models import DayTotals, DayValue, Pageview, Salt
+from privet.auditlog.models import AuditEntry
 from privet.clients.models import Contract
 from privet.consent.models import ConsentReceipt
 from privet.intake.models import Submission
@@ -16,6 +17,7 @@ from privet.transparency.models import PolicyVersion
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Base",
     "ConsentReceipt",
     "Contract",

@@ -126,6 +126,7 @@ def test_the_command_exits_1_naming_the_breach(
     monkeypatch.setenv("PRIVET_SECRET_KEY", TEST_SECRET)
     monkeypatch.setenv("PRIVET_SECRET_KEY_FILE", str(tmp_path / "k"))
     monkeypatch.setenv("PRIVET_DATABASE_URL", f"sqlite:///{tmp_path}/audit.db")
+    monkeypatch.setenv("PRIVET_BACKUP_DIR", str(tmp_path / "backups"))
     monkeypatch.setenv("PRIVET_POLICY", str(ROOT / "examples" / "ntoprog" / "policy.yaml"))
     runner = CliRunner()
     clean = runner.invoke(app, ["audit", "--as-of", "2026-11-23"])

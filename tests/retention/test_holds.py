@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
 from conftest import NOW, ROOT
+from privet.backup.ledger import ErasureLedger
 from privet.intake.models import Submission
 from privet.policy.load import load_policy
 from privet.policy.schema import Policy
@@ -36,13 +39,14 @@ def test_a_hold_that_cannot_be_placed_names_the_field_at_fault(
 
 
 def test_erasing_a_held_person_keeps_everything_and_restricts_them(
-    store: Store, policy: Policy, plant: Plant
+    store: Store, policy: Policy, plant: Plant, tmp_path: Path
 ) -> None:
     plant.lead("held@example.org", NOW)
     with store.transaction() as session:
         place_hold(session, policy, Target(email="held@example.org"), reason="complaint",
                    now=NOW, staff_id=None)  # fmt: skip
-        erased = erase_subject(session, policy, "held@example.org", language="en", now=NOW)
+        erased = erase_subject(session, policy, "held@example.org", language="en", now=NOW,
+                               ledger=ErasureLedger(tmp_path / "erasures"))  # fmt: skip
     assert erased.deleted == {}
     assert [(k.record, k.reason) for k in erased.kept] == [("everything", "legal hold: complaint")]
     with store.transaction() as session:
@@ -52,14 +56,15 @@ def test_erasing_a_held_person_keeps_everything_and_restricts_them(
 
 
 def test_erasure_leaves_a_held_category_and_takes_the_rest(
-    store: Store, policy: Policy, plant: Plant
+    store: Store, policy: Policy, plant: Plant, tmp_path: Path
 ) -> None:
     plant.lead("ann@example.org", NOW)
     plant.contract("ann@example.org", NOW, ends_on=None)
     with store.transaction() as session:
         place_hold(session, policy, Target(category="contact"), reason="litigation", now=NOW,
                    staff_id=None)  # fmt: skip
-        erased = erase_subject(session, policy, "ann@example.org", language="en", now=NOW)
+        erased = erase_subject(session, policy, "ann@example.org", language="en", now=NOW,
+                               ledger=ErasureLedger(tmp_path / "erasures"))  # fmt: skip
     assert ("submissions", "legal hold") in [(k.record, k.reason) for k in erased.kept]
     assert plant.count(Submission) == 1
 

@@ -166,6 +166,7 @@ def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, policy: Policy
     monkeypatch.setenv("PRIVET_DATABASE_URL", url)
     monkeypatch.setenv("PRIVET_POLICY", str(EXAMPLE))
     monkeypatch.setenv("PRIVET_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("PRIVET_ERASURE_LEDGER", str(tmp_path / "privet.erasures"))
     store = open_store(make_settings(tmp_path, url), FixedClock(NOW))
     with store.transaction() as session:
         get_or_create_subject(session, "ann@example.org", NOW).phone = "+33 6 12 34 56 78"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from privet import __version__
 from privet.admin import service
 from privet.admin.service import SESSION_LIFETIME
+from privet.auditlog import service as auditlog
 from privet.policy.ropa import record_of_processing
 from privet.policy.summary import summarise
 from privet.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Staff, check_csrf, require
@@ -50,8 +53,10 @@ def login(
     with store.transaction() as session:
         user = service.authenticate(session, email, password)
         if user is None:
+            _failed_login(session, email, now)
             return login_form(request, failed=True)
         login = service.start_session(session, user, now)
+        auditlog.record(session, user.id, "login", now, target=("staff_user", user.id))
     response = RedirectResponse("/admin", 303)
     response.set_cookie(
         SESSION_COOKIE, login.token, max_age=int(SESSION_LIFETIME.total_seconds()),
@@ -59,6 +64,13 @@ def login(
     )  # fmt: skip
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/admin/login")
     return response
+
+
+def _failed_login(session: Session, email: str, now: datetime) -> None:
+    """Never the address tried: only which staff account, when it is one."""
+    known = service.find_user(session, email)
+    target = ("staff_user", known.id) if known else None
+    auditlog.record(session, auditlog.ANONYMOUS, "login_failed", now, target=target)
 
 
 @router.post("/logout")

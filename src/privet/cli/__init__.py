@@ -8,6 +8,8 @@ import typer
 
 from privet.cli import (
     analytics,
+    auditlog,
+    backup,
     clients,
     database,
     marketing,
@@ -34,6 +36,8 @@ for command in (
     retention.sweep,
     retention.audit,
     analytics.stats,
+    backup.backup,
+    backup.restore,
 ):
     app.command()(command)
 app.add_typer(database.db_app, name="db")
@@ -43,4 +47,5 @@ app.add_typer(outbox.outbox_app, name="outbox")
 app.add_typer(clients.clients_app, name="clients")
 app.add_typer(marketing.marketing_app, name="marketing")
 app.add_typer(retention.holds_app, name="holds")
+app.add_typer(auditlog.audit_log_app, name="audit-log")
 app.add_typer(policy.policy_app, name="policy")

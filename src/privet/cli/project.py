@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from privet.analytics.rollup import roll_up_chore
+from privet.backup.schedule import backup_chore
 from privet.cli.common import (
     AsOfOption,
     DbOption,
@@ -94,7 +95,8 @@ def serve(
 
     Beside it, the outbox is delivered, officers are reminded of deadlines, page views
     are rolled up into daily aggregates each hour, and the retention rules are swept once
-    a day; officers are mailed if a sweep fails."""
+    a day; officers are mailed if a sweep fails. With PRIVET_BACKUP_DIR set, an encrypted
+    backup is taken there once a day, and officers are mailed if it fails."""
     import uvicorn
 
     from privet.web.app import create_app
@@ -122,6 +124,9 @@ def serve(
             "privet-analytics", timedelta(hours=1), partial(roll_up_chore, store, loaded, clock)
         ),
     ]
+    if settings.backup_dir is not None:
+        backups = partial(backup_chore, store, loaded, settings, clock)
+        loops.append(Periodic("privet-backup", timedelta(hours=1), backups))
     for loop in loops:
         loop.start()
     try:

@@ -123,11 +123,12 @@ def audit(
 
     Records kept past their rule, page views without consent, marketing consents of people
     who objected, requests past their deadline, processors outside the storage region,
-    data under a category the policy does not declare, and sweeps that failed or stopped."""
+    data under a category the policy does not declare, sweeps that failed or stopped, and
+    backups promised but not scheduled or stopped."""
     settings, clock = settings_from(policy, db), clock_for(as_of)
     loaded, store = policy_from(settings), store_from(settings, clock)
     with store.transaction() as session:
-        findings = run_audit(session, loaded, clock.now())
+        findings = run_audit(session, loaded, clock.now(), settings)
     store.close()
     when = f"{clock.now():%Y-%m-%d %H:%M} UTC"
     if not findings:

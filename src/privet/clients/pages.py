@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from privet import __version__
 from privet.admin.roles import may
+from privet.auditlog import service as auditlog
 from privet.clients import service
 from privet.policy.schema import Policy
 from privet.web.auth import Staff, check_csrf, require
@@ -85,6 +86,9 @@ def _page(request: Request, staff: Staff, status: int = 200, **context: Any) -> 
     officer = may(staff.role, "officer")
     with state.store.transaction() as session:
         rows = [_row(state.policy, item, officer) for item in service.list_contracts(session)]
+        if officer and rows:  # clients' addresses and references shown: on the record
+            auditlog.record(session, staff.user_id, "view", state.clock.now(),
+                            details={"contracts": len(rows)})  # fmt: skip
     terms, problem = _terms(state.policy)
     context = {
         "version": __version__, "staff": staff, "officer": officer, "rows": rows,

@@ -11,9 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from privet import __version__
 from privet.admin.roles import may
+from privet.auditlog import service as auditlog
 from privet.intake import review
 from privet.web.auth import Staff, check_csrf, require
 from privet.web.errors import ApiError
@@ -29,6 +31,7 @@ Officer = Annotated[Staff, Depends(require("officer"))]
 def submissions(request: Request, staff: Viewer) -> HTMLResponse:
     with request.app.state.store.transaction() as session:
         listed = review.recent(session, contents=_may_read(staff))
+        _viewed(request, session, staff, len(listed))
     return _page(request, "intake/admin_list.html", staff, listed=listed, searched=None)
 
 
@@ -42,6 +45,7 @@ def search(
     check_csrf(staff, csrf_token)
     with request.app.state.store.transaction() as session:
         listed = review.recent(session, email=email, contents=_may_read(staff))
+        _viewed(request, session, staff, len(listed))
     return _page(request, "intake/admin_list.html", staff, listed=listed, searched=email)
 
 
@@ -49,6 +53,7 @@ def search(
 def submission(request: Request, staff: Viewer, submission_id: uuid.UUID) -> HTMLResponse:
     with request.app.state.store.transaction() as session:
         item = review.one(session, submission_id, contents=_may_read(staff))
+        _viewed(request, session, staff, 1 if item else 0, ("submission", submission_id))
     if item is None:
         raise ApiError(404, "not_found", "no such submission")
     can_flag = may(staff.role, "officer") and request.app.state.policy.abuse is not None
@@ -74,6 +79,16 @@ def flag(
         except (review.NoAbusePurpose, review.AlreadyFlagged) as error:
             raise ApiError(409, "cannot_flag", str(error)) from None
     return RedirectResponse(f"/admin/submissions/{submission_id}", 303)
+
+
+def _viewed(
+    request: Request, session: Session, staff: Staff, count: int,
+    target: auditlog.Target | None = None,
+) -> None:  # fmt: skip
+    """Contents decrypted for an officer go in the audit log: how many, never what."""
+    if count and _may_read(staff):
+        auditlog.record(session, staff.user_id, "view", request.app.state.clock.now(),
+                        target=target, details={"submissions": count})  # fmt: skip
 
 
 def _may_read(staff: Staff) -> bool:

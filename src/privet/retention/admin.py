@@ -95,7 +95,7 @@ def chart(ages: tuple[int, ...]) -> Chart:
 def audit_page(request: Request, staff: Viewer) -> HTMLResponse:
     state, now = request.app.state, request.app.state.clock.now()
     with state.store.transaction() as session:
-        findings = run_audit(session, state.policy, now)
+        findings = run_audit(session, state.policy, now, state.settings)
     return _page(request, "retention/audit.html", staff, findings=findings, now=now)
 
 

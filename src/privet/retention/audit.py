@@ -5,7 +5,8 @@ records kept past their rule, page views without consent, marketing consents of 
 who objected, requests past their deadline, processors outside the storage region with no
 transfer basis, data filed under a category the policy no longer declares, and a sweep
 that failed or has not completed for 48 hours. Other tools' retention jobs die silently;
-this one is watched.
+this one is watched. Given the settings, it also checks what lies outside the database:
+backups the policy promises but nobody scheduled, or no backup for 48 hours.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from privet.analytics.models import Pageview
+from privet.backup.copies import newest
+from privet.config import Settings
 from privet.consent.models import ConsentReceipt
 from privet.marketing.models import MarketingConsent
 from privet.marketing.service import suppressed
@@ -45,7 +49,10 @@ class AuditFinding:
     count: int
 
 
-def run_audit(session: Session, policy: Policy, as_of: datetime) -> list[AuditFinding]:
+def run_audit(
+    session: Session, policy: Policy, as_of: datetime, settings: Settings | None = None
+) -> list[AuditFinding]:
+    """Every finding; without `settings`, the database alone (as after a restore)."""
     checks: list[Callable[[Session, Policy, datetime], Iterator[AuditFinding]]] = [
         _kept_too_long,
         _views_without_consent,
@@ -55,7 +62,10 @@ def run_audit(session: Session, policy: Policy, as_of: datetime) -> list[AuditFi
         _undeclared_categories,
         _sweeps_stopped,
     ]
-    return [finding for check in checks for finding in check(session, policy, as_of)]
+    found = [finding for check in checks for finding in check(session, policy, as_of)]
+    if settings is not None:
+        found += backup_findings(session, policy, settings.backup_dir, as_of)
+    return found
 
 
 def _count(session: Session, query: Select[Any]) -> int:
@@ -197,3 +207,24 @@ def sweep_findings(session: Session, as_of: datetime) -> list[AuditFinding]:
             message = f"the last retention sweep completed {hours} hours ago: sweeps have stopped"
         found.append(AuditFinding("sweep", message, 1))
     return found
+
+
+def backup_findings(
+    session: Session, policy: Policy, folder: Path | None, as_of: datetime
+) -> list[AuditFinding]:
+    """Backups promised but not scheduled, or none taken for 48 hours (docs/backups.md)."""
+    if folder is None:
+        if not policy.security.encrypted_backups:
+            return []
+        message = "backups promised but not scheduled: the policy says encrypted_backups, and "
+        return [AuditFinding("backups", message + "PRIVET_BACKUP_DIR is not set", 1)]
+    taken = newest(folder)
+    since = taken or session.scalar(select(func.min(KeyCheck.created_at)))
+    if since is None or since >= as_of - GRACE:
+        return []
+    hours = int((as_of - since).total_seconds() // 3600)
+    if taken is None:
+        message = f"no backup has been taken in the {hours} hours since the store began"
+    else:
+        message = f"the newest backup in {folder} is {hours} hours old: backups have stopped"
+    return [AuditFinding("backups", message, 1)]

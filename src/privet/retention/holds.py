@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from privet.auditlog import service as auditlog
 from privet.policy.schema import Policy
 from privet.retention.models import LegalHold
 from privet.retention.records import Holds
@@ -91,6 +92,7 @@ def place_hold(
         hold.category = target.category
     session.add(hold)
     session.flush()
+    _on_record(session, hold, "hold_placed", staff_id, now)
     return hold
 
 
@@ -115,7 +117,16 @@ def lift_hold(
         raise HoldError("hold", "no hold has this id")
     if hold.lifted_at is None:
         hold.lifted_at, hold.lifted_by = now, staff_id
+        _on_record(session, hold, "hold_lifted", staff_id, now)
     return hold
+
+
+def _on_record(
+    session: Session, hold: LegalHold, action: str, staff_id: uuid.UUID | None, now: datetime
+) -> None:
+    actor = staff_id or auditlog.SHELL  # no staff member: `privet holds` in a shell
+    covers = {"covers": covered(hold)}
+    auditlog.record(session, actor, action, now, target=("legal_hold", hold.id), details=covers)
 
 
 def list_holds(session: Session, *, include_lifted: bool = False) -> list[LegalHold]:

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, func, select, true
 from sqlalchemy.orm import Session
 
+from privet.auditlog import service as auditlog
 from privet.clock import Clock
 from privet.policy.schema import Policy
 from privet.retention import partitions
@@ -279,3 +280,16 @@ def _finish(
         run.results = report.as_json()
         run.status = "done" if error is None else "failed"
         run.error = None if error is None else type(error).__name__
+        details = _tally(report, run.status)
+        auditlog.record(session, auditlog.AUTOMATIC, "sweep", clock.now(),
+                        target=("sweep_run", run_id), details=details)  # fmt: skip
+
+
+def _tally(report: SweepReport, status: str) -> dict[str, Any]:
+    """What the sweep did, per rule and record type: the audit log's counts."""
+    done = {
+        f"{o.rule}/{o.records}": {"deleted": o.deleted, "anonymised": o.anonymised, "held": o.held}
+        for o in report.outcomes
+        if o.deleted or o.anonymised or o.held
+    }
+    return {"status": status, "done": done}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from privet import __version__
 from privet.admin.roles import may
+from privet.auditlog import service as auditlog
 from privet.policy.schema import Policy
 from privet.rights import actions, carry_out, service
 from privet.rights.mail import queue_extension_notice
@@ -39,6 +40,9 @@ def queue(request: Request, staff: Viewer) -> HTMLResponse:
     with state.store.transaction() as session:
         rows = [_row(state.policy, item, now, staff) for item in service.request_queue(session)]
         closed = [_row(state.policy, item, now, staff) for item in service.recently_closed(session)]
+        if may(staff.role, "officer") and (rows or closed):  # addresses shown: on the record
+            auditlog.record(session, staff.user_id, "view", now,
+                            details={"requests": len(rows) + len(closed)})  # fmt: skip
     context = {"rows": rows, "closed": closed, "overdue": sum(row["overdue"] for row in rows)}
     return _page(request, "rights/admin_queue.html", staff, **context)
 
@@ -129,6 +133,8 @@ def _detail(
             and found.extension_reason is None,
             "problem": problem,
         }
+        if officer:  # who asked and what they wrote, decrypted: on the record
+            auditlog.record(session, staff.user_id, "view", now, target=("request", found.id))
     status = 422 if problem else 200
     return _page(request, "rights/admin_request.html", staff, status, **context)
 

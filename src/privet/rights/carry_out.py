@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from privet.auditlog import service as auditlog
+from privet.backup.ledger import ErasureLedger
 from privet.config import Settings
 from privet.notify.service import queue_email
 from privet.policy.schema import Policy
@@ -59,6 +61,7 @@ class Context:
     policy_path: Path
     base_url: str
     now: datetime
+    ledger: ErasureLedger
     push_allowed_hosts: frozenset[str] = frozenset()
     push_ca_file: Path | None = None
 
@@ -66,7 +69,8 @@ class Context:
     def of(cls, policy: Policy, settings: Settings, now: datetime) -> Context:
         return cls(
             policy, settings.policy, settings.base_url, now,
-            settings.push_allowed_hosts, settings.push_ca_file,
+            ErasureLedger(settings.erasure_ledger), settings.push_allowed_hosts,
+            settings.push_ca_file,
         )  # fmt: skip
 
 
@@ -93,10 +97,11 @@ def carry_out(
         if kind == "rectification":
             raise RequestInvalid({"kind": "an officer approves the corrected values"})
         record_event(session, request, "carrying_out", context.now, staff_id=staff_id)
+        actor = _actor(request, staff_id)
     if kind in ("access", "portability"):
-        answer = _export(store, context, request_id, email)
+        answer = _export(store, context, request_id, email, actor)
     elif kind in ("erasure", CHILD_ERASURE):
-        answer = _erase(store, context, request_id, email, language)
+        answer = _erase(store, context, request_id, email, language, actor=actor)
     else:
         answer = _mark(store, context, kind, email, language)
     with store.transaction() as session:
@@ -174,7 +179,18 @@ def refuse(
         _finish(session, context, request, Answer([line]), staff_id=staff_id, status="refused")
 
 
-def _export(store: Store, context: Context, request_id: uuid.UUID, email: str) -> Answer:
+def _actor(request: DataRequest, staff_id: uuid.UUID | None) -> auditlog.Actor:
+    # With no officer signed in, a request staff took by post or phone was carried out
+    # from the shell (`privet export`, `privet erase`); any other by privet itself, as
+    # soon as the requester proved their address.
+    if staff_id is not None:
+        return staff_id
+    return auditlog.SHELL if request.channel == "staff" else auditlog.AUTOMATIC
+
+
+def _export(
+    store: Store, context: Context, request_id: uuid.UUID, email: str, actor: auditlog.Actor
+) -> Answer:
     with store.transaction() as session:
         request = _open_request(session, request_id)
         subject = find_subject(session, email)
@@ -196,6 +212,8 @@ def _export(store: Store, context: Context, request_id: uuid.UUID, email: str) -
         link = download_link(store.keyring, context.base_url, stored)
         answer.lines.append(said["answer_access"].format(until=until, link=link))
         record_event(session, request, "exported", context.now)
+        auditlog.record(session, actor, "export", context.now, target=("request", request_id),
+                        details={"kind": kind, "systems": len(export.systems)})  # fmt: skip
     if recipient and kind == "portability":
         answer.lines.append(
             _push(store, context, request_id, recipient=recipient, export=export, said=said)
@@ -223,8 +241,9 @@ def _push(
 
 
 def _erase(
-    store: Store, context: Context, request_id: uuid.UUID, email: str, language: str
-) -> Answer:
+    store: Store, context: Context, request_id: uuid.UUID, email: str, language: str, *,
+    actor: auditlog.Actor,
+) -> Answer:  # fmt: skip
     results = erase_in_systems(
         context.policy, context.policy_path, email,
         kept_categories=kept_categories(context.policy), request_id=str(request_id),
@@ -233,11 +252,13 @@ def _erase(
     said, answer = words(language), _failures(results)
     with store.transaction() as session:
         erased = erase_subject(
-            session, context.policy, email, language=language, now=context.now,
-            keep_request=request_id,
+            session, context.policy, email, ledger=context.ledger, language=language,
+            now=context.now, keep_request=request_id,
         )  # fmt: skip
         record_event(session, _open_request(session, request_id), "erased", context.now,
                      note=_counts(erased.deleted, results))  # fmt: skip
+        auditlog.record(session, actor, "erase", context.now, target=("request", request_id),
+                        details={"deleted": erased.deleted, "kept": len(erased.kept)})  # fmt: skip
     held = erased.deleted or any(any(result.changed.values()) for result in results)
     answer.lines.append(said["answer_erasure" if held or erased.kept else "answer_nothing"])
     for kept in erased.kept:

@@ -15,6 +15,9 @@ Consent receipts are not deleted: they prove what the banner was told (GDPR art.
 and are kept by the consent log's rule. Only their link to the person goes, after which
 they name a random browser id and nobody.
 
+Every erasure is noted in the erasure ledger, outside the database, so that restoring an
+older backup erases the person again (privet.backup.ledger).
+
 One transaction, the caller's; running it twice changes nothing the second time.
 """
 
@@ -27,6 +30,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from privet.backup.ledger import Entry, ErasureLedger
 from privet.clients.models import Contract
 from privet.clients.service import keep_label
 from privet.intake.models import Submission
@@ -37,8 +41,9 @@ from privet.policy.texts import text_in
 from privet.retention.holds import held_categories, holds_on, subject_is_held
 from privet.retention.models import LegalHold
 from privet.rights.models import DataRequest
+from privet.store.types import keyring_of
 from privet.subjects.models import Subject
-from privet.subjects.service import email_index, find_subject, subject_columns
+from privet.subjects.service import email_index, subject_columns
 
 LEGAL_OBLIGATION = "legal_obligation"
 HELD = "legal hold"
@@ -78,17 +83,39 @@ def erase_subject(
     policy: Policy,
     email: str,
     *,
+    ledger: ErasureLedger,
     language: str,
     now: datetime,
     keep_request: uuid.UUID | None = None,
 ) -> StoreErasure:
     """Erase the person at `email`; `keep_request` keeps the address on the request being
-    carried out, which still needs it to answer (it is blanked when the request closes)."""
-    session.flush()  # the deletes below go straight to the connection
+    carried out, which still needs it to answer (it is blanked when the request closes).
+
+    Noted in the erasure ledger first, on disk before the caller commits: restoring a
+    backup taken before today then erases the person again (docs/backups.md)."""
     index = email_index(session, email)
+    key_id = keyring_of(session.get_bind().dialect).key_id
+    ledger.append(Entry(now, key_id, index, keep_request))
+    return erase_indexed(
+        session, policy, index, language=language, now=now, keep_request=keep_request
+    )
+
+
+def erase_indexed(
+    session: Session,
+    policy: Policy,
+    index: str,
+    *,
+    language: str,
+    now: datetime,
+    keep_request: uuid.UUID | None = None,
+) -> StoreErasure:
+    """Erase the person whose address has the blind index `index`: how a restore
+    re-applies the ledger, which holds no address."""
+    session.flush()  # the deletes below go straight to the connection
     suppress(session, index, "erasure", now)
     done = StoreErasure()
-    subject = find_subject(session, email)
+    subject = session.scalars(select(Subject).where(Subject.email_index == index)).one_or_none()
     hold = subject_is_held(session, subject.id, now) if subject else None
     if subject is not None and hold is not None:
         _keep_for_hold(subject, hold, now, done)

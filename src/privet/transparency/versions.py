@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from privet.auditlog import service as auditlog
 from privet.policy.schema import Policy
 from privet.transparency.consent_news import ConsentNews, consent_news
 from privet.transparency.models import PolicyVersion
@@ -76,6 +77,8 @@ def publish(
     stored.notices_queued = queue_change_notices(
         session, policy, stored, news, base_url=base_url, now=now
     )
+    target, number = ("policy_version", stored.version), {"number": stored.number}
+    auditlog.record(session, auditlog.SHELL, "policy_published", now, target=target, details=number)
     return Published(stored, news)
 
 

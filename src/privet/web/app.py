@@ -15,6 +15,7 @@ from privet.admin import pages as admin_pages
 from privet.analytics import admin as analytics_admin
 from privet.analytics import api as analytics_api
 from privet.analytics.collect import SaltCache
+from privet.auditlog import admin as auditlog_admin
 from privet.clients import pages as clients_pages
 from privet.clock import Clock
 from privet.config import Settings
@@ -85,6 +86,7 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(rights_admin.router)
     app.include_router(retention_admin.router)
     app.include_router(analytics_admin.router)
+    app.include_router(auditlog_admin.router)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(BodyLimit, default=BODY_LIMIT, limits=BODY_LIMITS)
     app.add_middleware(PublicCors, origins=_site_origins(policy), prefixes=PUBLIC_PREFIXES)

@@ -13,6 +13,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "web" / "templates",
     PACKAGE / "admin" / "templates",
     PACKAGE / "analytics" / "templates",
+    PACKAGE / "auditlog" / "templates",
     PACKAGE / "clients" / "templates",
     PACKAGE / "consent" / "templates",
     PACKAGE / "intake" / "templates",

@@ -1,0 +1,67 @@
+"""What the backup tests share: an empty database to restore into, on the same kind of
+server as the store under test, and the backup key of the tests' secret."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from conftest import TEST_SECRET, make_settings
+from privet.backup.keys import backup_key
+from privet.clock import Clock
+from privet.models import Base
+from privet.store.crypto import decode_secret
+from privet.store.open import Store, open_store
+
+KEY = backup_key(decode_secret(TEST_SECRET))
+
+
+@contextlib.contextmanager
+def empty_database(admin_url: str) -> Iterator[str]:
+    """A new PostgreSQL database with nothing in it, dropped afterwards."""
+    name = f"restore_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture
+def empty_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """Where a backup of `database_url` is restored: a file not there yet, or a new database."""
+    if database_url.startswith("sqlite"):
+        (tmp_path / "restored").mkdir()
+        yield f"sqlite:///{tmp_path / 'restored' / 'privet.db'}"
+        return
+    with empty_database(str(request.getfixturevalue("postgres_admin_url"))) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def opened(url: str, tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    store = open_store(make_settings(tmp_path, url), clock)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def every_row(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows, decrypted, in a stable order: what a faithful copy must equal."""
+    found = {}
+    with store.transaction() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = session.execute(select(table).order_by(*table.primary_key.columns))
+            found[table.name] = [dict(row._mapping) for row in rows]
+    return found
