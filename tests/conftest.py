@@ -117,12 +117,14 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
 
 
 @contextlib.contextmanager
-def database_copy(admin_url: str, template: str, prefix: str = "test") -> Iterator[str]:
-    """The URL of a new PostgreSQL database copied from `template`, dropped afterwards."""
+def database_copy(admin_url: str, template: str | None, prefix: str = "test") -> Iterator[str]:
+    """The URL of a new PostgreSQL database copied from `template` (or empty, with None),
+    dropped afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    copied = f" TEMPLATE {template}" if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+        connection.execute(text(f"CREATE DATABASE {name}{copied}"))
     try:
         yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     finally:

@@ -4,15 +4,14 @@ server as the store under test, and the backup key of the tests' secret."""
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
-from conftest import TEST_SECRET, make_settings
+from conftest import TEST_SECRET, database_copy, make_settings
 from privet.backup.keys import backup_key
 from privet.clock import Clock
 from privet.models import Base
@@ -22,21 +21,6 @@ from privet.store.open import Store, open_store
 KEY = backup_key(decode_secret(TEST_SECRET))
 
 
-@contextlib.contextmanager
-def empty_database(admin_url: str) -> Iterator[str]:
-    """A new PostgreSQL database with nothing in it, dropped afterwards."""
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
-
-
 @pytest.fixture
 def empty_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """Where a backup of `database_url` is restored: a file not there yet, or a new database."""
@@ -44,7 +28,7 @@ def empty_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest)
         (tmp_path / "restored").mkdir()
         yield f"sqlite:///{tmp_path / 'restored' / 'privet.db'}"
         return
-    with empty_database(str(request.getfixturevalue("postgres_admin_url"))) as url:
+    with database_copy(str(request.getfixturevalue("postgres_admin_url")), None, "restore") as url:
         yield url
 
 
