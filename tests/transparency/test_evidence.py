@@ -10,10 +10,11 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from conftest import NOW, ROOT
+from conftest import NOW, ROOT, make_settings
 from privet.clock import FixedClock
 from privet.consent.service import Decision, record_decision
 from privet.intake.service import submit
@@ -35,6 +36,7 @@ from privet.transparency.evidence import (
     sharing_evidence,
 )
 from privet.transparency.evidence_page import EvidenceCache
+from privet.web.app import create_app
 from retention.conftest import QUIET, T0, Plant
 
 NAME, EMAIL = "Zebulon Quuxley", "zebulon.quuxley@example.org"
@@ -232,6 +234,17 @@ def test_the_json_gives_the_same_figures_for_machines(
                                                    "share": 0.75}  # fmt: skip
     assert figures["sharing"]["processors"][1]["in_region"] is False
     assert figures["audit"]["findings"] == [{"check": "requests", "count": 1}]
+
+
+def test_backups_promised_but_not_scheduled_are_a_published_finding(
+    web_store: Store, sqlite_url: str, policy: Policy, clock: FixedClock, tmp_path: Path
+) -> None:
+    assert policy.security.encrypted_backups
+    settings = make_settings(tmp_path, sqlite_url, backup_dir=None)
+    client = TestClient(create_app(settings, policy, web_store, clock))
+    findings = client.get("/privacy/evidence.json").json()["audit"]["findings"]
+    assert findings == [{"check": "backups", "count": 1}]
+    assert "encrypted backups not scheduled" in client.get("/privacy/evidence?lang=en").text
 
 
 def test_neither_the_page_nor_the_json_holds_personal_data(

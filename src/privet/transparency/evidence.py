@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, extract, func, select
 from sqlalchemy.orm import Session
 
+from privet.config import Settings
 from privet.consent.models import ConsentReceipt
 from privet.policy.checks import in_region
 from privet.policy.durations import Duration
@@ -133,7 +134,10 @@ class Evidence:
     audit: AuditEvidence
 
 
-def gather_evidence(session: Session, policy: Policy, now: datetime) -> Evidence:
+def gather_evidence(
+    session: Session, policy: Policy, now: datetime, settings: Settings | None = None
+) -> Evidence:
+    """`settings` lets the audit check backups too (they live outside the database)."""
     return Evidence(
         as_of=now,
         policy_version=policy.policy.version,
@@ -141,7 +145,7 @@ def gather_evidence(session: Session, policy: Policy, now: datetime) -> Evidence
         retention=retention_evidence(session, policy),
         consent=consent_evidence(session, policy, now),
         sharing=sharing_evidence(policy),
-        audit=audit_evidence(session, policy, now),
+        audit=audit_evidence(session, policy, now, settings),
     )
 
 
@@ -267,10 +271,12 @@ def sharing_evidence(policy: Policy) -> SharingEvidence:
     )
 
 
-def audit_evidence(session: Session, policy: Policy, now: datetime) -> AuditEvidence:
+def audit_evidence(
+    session: Session, policy: Policy, now: datetime, settings: Settings | None = None
+) -> AuditEvidence:
     """The audit's findings as kinds and counts: its messages name rules and numbers only
     today, but a count per kind is all the public needs and all it will ever be shown."""
     counts: Counter[str] = Counter()
-    for finding in run_audit(session, policy, now):
+    for finding in run_audit(session, policy, now, settings):
         counts[finding.check] += finding.count
     return AuditEvidence(now, tuple(FindingCount(check, n) for check, n in counts.items()))

@@ -76,7 +76,7 @@ def current_evidence(request: Request) -> Evidence:
 
     def compute() -> Evidence:
         with state.store.transaction() as session:
-            return gather_evidence(session, policy, now)
+            return gather_evidence(session, policy, now, state.settings)
 
     return _cache_of(state).get(policy, now, compute)
 

@@ -124,6 +124,7 @@ WORDS: dict[str, dict[str, str]] = {
         "check_processors": "processors outside the storage region without a transfer basis",
         "check_categories": "data filed under a category the policy does not declare",
         "check_sweep": "retention sweeps that failed or stopped",
+        "check_backups": "encrypted backups not scheduled or not recent",
     },
     "fr": {
         "title": "Nos engagements de confidentialité, et la preuve qu'ils sont tenus",
@@ -230,6 +231,7 @@ WORDS: dict[str, dict[str, str]] = {
         "check_processors": "sous-traitants hors de la région de stockage sans base de transfert",
         "check_categories": "données classées dans une catégorie que la politique ne déclare pas",
         "check_sweep": "passages de conservation échoués ou interrompus",
+        "check_backups": "sauvegardes chiffrées non planifiées ou trop anciennes",
     },
     "ru": {
         "title": "Наши обязательства о конфиденциальности и доказательства их соблюдения",
@@ -337,6 +339,7 @@ WORDS: dict[str, dict[str, str]] = {
         "check_processors": "обработчики вне региона хранения без основания для передачи",
         "check_categories": "данные в категории, которую политика не заявляет",
         "check_sweep": "проходы хранения, завершившиеся ошибкой или остановившиеся",
+        "check_backups": "зашифрованные резервные копии не запланированы или устарели",
     },
 }
 
