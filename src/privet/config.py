@@ -85,8 +85,8 @@ SETTINGS = {
     "backup_dir": Setting(
         "PRIVET_BACKUP_DIR",
         "",
-        "Folder that `privet serve` writes an encrypted backup into once a day. Empty: no "
-        "scheduled backup.",
+        "Folder that `privet serve` writes an encrypted backup into once a day. Empty: "
+        "backups/ beside the key file; off: no scheduled backup.",
     ),
     "backup_keep": Setting(
         "PRIVET_BACKUP_KEEP", "7", "How many daily backups are kept; older ones are deleted."
@@ -100,6 +100,7 @@ SETTINGS = {
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+BACKUPS_OFF = "off"
 RATE_UNITS = {"s": timedelta(seconds=1), "m": timedelta(minutes=1), "h": timedelta(hours=1)}
 RATE_FORMAT = re.compile(r"([0-9]+)/([0-9]+)([smh])")
 
@@ -187,10 +188,14 @@ class Settings:
         values["push_ca_file"] = (
             Path(str(values["push_ca_file"])) if values["push_ca_file"] else None
         )
-        values["backup_dir"] = Path(str(values["backup_dir"])) if values["backup_dir"] else None
+        # The policies promise regular backups: a new install keeps that promise unasked.
+        key_folder = Path(str(values["secret_key_file"])).parent
+        backups = str(values["backup_dir"]) or str(key_folder / "backups")
+        values["backup_dir"] = None if backups == BACKUPS_OFF else Path(backups)
         values["backup_keep"] = parse_keep(values["backup_keep"])
-        beside_key = Path(str(values["secret_key_file"])).parent / "privet.erasures"
-        values["erasure_ledger"] = Path(str(values["erasure_ledger"] or beside_key))
+        values["erasure_ledger"] = Path(
+            str(values["erasure_ledger"] or key_folder / "privet.erasures")
+        )
         if values["log_level"] not in LOG_LEVELS:
             raise SettingsError(f"PRIVET_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return cls(**values)  # type: ignore[arg-type]  # each value was built for its field

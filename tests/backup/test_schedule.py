@@ -114,10 +114,10 @@ def backup_findings(store: Store, policy: Policy, settings: Settings, hours: int
 def test_the_audit_names_backups_promised_but_not_scheduled_or_stopped(
     store: Store, policy: Policy, database_url: str, tmp_path: Path
 ) -> None:
-    unscheduled = make_settings(tmp_path, database_url, backup_dir="")
+    unscheduled = make_settings(tmp_path, database_url, backup_dir="off")
     assert backup_findings(store, policy, unscheduled, 0) == [
         "backups promised but not scheduled: the policy says encrypted_backups, and "
-        "PRIVET_BACKUP_DIR is not set"
+        "PRIVET_BACKUP_DIR is off"
     ]
     unpromised = policy.model_copy(
         update={"security": policy.security.model_copy(update={"encrypted_backups": False})}

@@ -9,9 +9,10 @@ import pytest
 from privet.config import Settings, SettingsError
 
 
-def test_backups_are_off_unless_a_folder_is_set_and_keep_seven() -> None:
+def test_backups_go_beside_the_key_unless_off_and_keep_seven() -> None:
     settings = Settings.from_env({"PRIVET_SECRET_KEY_FILE": "/etc/privet/privet.key"})
-    assert (settings.backup_dir, settings.backup_keep) == (None, 7)
+    assert (settings.backup_dir, settings.backup_keep) == (Path("/etc/privet/backups"), 7)
+    assert Settings.from_env({"PRIVET_BACKUP_DIR": "off"}).backup_dir is None
     assert settings.erasure_ledger == Path("/etc/privet/privet.erasures")
     given = Settings.from_env({"PRIVET_BACKUP_DIR": "/srv/b", "PRIVET_BACKUP_KEEP": "30",
                                "PRIVET_ERASURE_LEDGER": "/srv/ledger"})  # fmt: skip

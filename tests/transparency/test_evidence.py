@@ -240,7 +240,7 @@ def test_backups_promised_but_not_scheduled_are_a_published_finding(
     web_store: Store, sqlite_url: str, policy: Policy, clock: FixedClock, tmp_path: Path
 ) -> None:
     assert policy.security.encrypted_backups
-    settings = make_settings(tmp_path, sqlite_url, backup_dir=None)
+    settings = make_settings(tmp_path, sqlite_url, backup_dir="off")
     client = TestClient(create_app(settings, policy, web_store, clock))
     findings = client.get("/privacy/evidence.json").json()["audit"]["findings"]
     assert findings == [{"check": "backups", "count": 1}]

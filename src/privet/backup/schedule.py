@@ -46,7 +46,7 @@ class BackupBusy(RuntimeError):
 
 
 def backup_chore(store: Store, policy: Policy, settings: Settings, clock: Clock) -> None:
-    """What `privet serve` runs each hour when PRIVET_BACKUP_DIR is set."""
+    """What `privet serve` runs each hour unless PRIVET_BACKUP_DIR is off."""
     folder, now = settings.backup_dir, clock.now()
     if folder is None or not is_due(folder, now):
         return

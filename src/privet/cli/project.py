@@ -95,8 +95,9 @@ def serve(
 
     Beside it, the outbox is delivered, officers are reminded of deadlines, page views
     are rolled up into daily aggregates each hour, and the retention rules are swept once
-    a day; officers are mailed if a sweep fails. With PRIVET_BACKUP_DIR set, an encrypted
-    backup is taken there once a day, and officers are mailed if it fails."""
+    a day; officers are mailed if a sweep fails. An encrypted backup is taken once a day into
+    PRIVET_BACKUP_DIR (default: backups/ beside the key file; off: none), and officers are
+    mailed if it fails."""
     import uvicorn
 
     from privet.web.app import create_app

@@ -217,7 +217,7 @@ def backup_findings(
         if not policy.security.encrypted_backups:
             return []
         message = "backups promised but not scheduled: the policy says encrypted_backups, and "
-        return [AuditFinding("backups", message + "PRIVET_BACKUP_DIR is not set", 1)]
+        return [AuditFinding("backups", message + "PRIVET_BACKUP_DIR is off", 1)]
     taken = newest(folder)
     since = taken or session.scalar(select(func.min(KeyCheck.created_at)))
     if since is None or since >= as_of - GRACE:
