@@ -77,6 +77,10 @@ def _create_month(connection: Connection, table: str, month: date) -> None:
     PARTITION OF would fail instead: the default partition holds rows of the new range.)"""
     name, column = _name(table, month), PARTITIONED[table]
     lower, upper = _utc(month), _utc(_next_month(month))
+    # Inserts wait (reads go on) until the caller commits: a row of the month landing in the
+    # default partition while its rows move out would fail the ATTACH, or fail itself with
+    # "violates partition constraint" once ATTACH has begun. Rare: a month is made once.
+    connection.execute(text(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
     # INCLUDING CONSTRAINTS: ATTACH requires every CHECK constraint of the parent.
     connection.execute(text(f"CREATE TABLE {name} (LIKE {table} INCLUDING CONSTRAINTS)"))
     move = (
@@ -95,8 +99,8 @@ def _create_month(connection: Connection, table: str, month: date) -> None:
 
 def _lock(connection: Connection, table: str) -> None:
     """One transaction at a time changes the partitions (two sweeps would both create the
-    same month). This lock lets inserts and reads go on; ATTACH then locks the default
-    partition, and DETACH the whole table, until the caller commits."""
+    same month). This lock lets inserts and reads go on; making a month stops inserts,
+    and DETACH the whole table, until the caller commits."""
     connection.execute(text(f"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE"))
 
 
