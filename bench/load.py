@@ -76,6 +76,7 @@ def running_privet(
     url = f"http://127.0.0.1:{port}"
     environment = os.environ | {
         "PRIVET_FORM_RATE_LIMIT": "off",  # the bench is one address sending thousands
+        "PRIVET_PUBLIC_RATE_LIMIT": "off",
         "PRIVET_SECRET_KEY_FILE": str(folder / "privet.key"),
         "PRIVET_OUTBOX_DIR": str(folder / "outbox"),
         "PRIVET_BASE_URL": url,

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 
@@ -36,7 +37,16 @@ SETTINGS = {
     "secret_key_file": Setting(
         "PRIVET_SECRET_KEY_FILE",
         "privet.key",
-        "File holding the secret key; made with mode 0600 on first run if missing.",
+        "File holding the secret key; made with mode 0600 on first run if missing. After "
+        "`privet key add` it holds several, one a line, newest first: the first encrypts, "
+        "the others only read what they wrote.",
+    ),
+    "old_secret_keys": Setting(
+        "PRIVET_OLD_SECRET_KEYS",
+        "",
+        "Older secret keys, comma-separated, that still read (and match blind indexes of) "
+        "what they wrote, but never write: for a key rotation when the key comes from "
+        "PRIVET_SECRET_KEY.",
     ),
     "base_url": Setting(
         "PRIVET_BASE_URL",
@@ -64,6 +74,34 @@ SETTINGS = {
         "10/10m",
         "Submissions of forms accepted from one address: COUNT/WINDOW, the window in "
         "s, m or h (10/10m: ten per ten minutes). 0 or off: no limit.",
+    ),
+    "login_rate_limit": Setting(
+        "PRIVET_LOGIN_RATE_LIMIT",
+        "5/15m",
+        "Failed sign-ins to one staff account before sign-ins to it are refused (429) until "
+        "the window has passed: COUNT/WINDOW as for PRIVET_FORM_RATE_LIMIT. Counted in the "
+        "database, across processes. off: no limit.",
+    ),
+    "login_client_rate_limit": Setting(
+        "PRIVET_LOGIN_CLIENT_RATE_LIMIT",
+        "20/15m",
+        "Failed sign-ins from one client address, to any accounts, before its sign-ins are "
+        "refused (429): COUNT/WINDOW. off: no limit.",
+    ),
+    "public_rate_limit": Setting(
+        "PRIVET_PUBLIC_RATE_LIMIT",
+        "120/1m",
+        "Requests to the public endpoints (consents, forms, collect, requests, the portal, "
+        "sign-in) from one client: COUNT/WINDOW, a burst of COUNT refilled evenly over the "
+        "window. Over it: 429 with Retry-After. Counted in memory by each process. off: no "
+        "limit.",
+    ),
+    "trusted_proxies": Setting(
+        "PRIVET_TRUSTED_PROXIES",
+        "",
+        "Addresses or networks (CIDR) of the reverse proxies in front of privet, comma-"
+        "separated. Only a request from one of them may name its client in "
+        "X-Forwarded-For. Empty: the connection's address is the client's.",
     ),
     "operator_email": Setting(
         "PRIVET_OPERATOR_EMAIL",
@@ -115,24 +153,35 @@ class Rate:
     window: timedelta
 
 
-def parse_rate(text: str) -> Rate | None:
-    """PRIVET_FORM_RATE_LIMIT as a Rate, or None for no limit."""
+def parse_rate(text: str, env: str = "PRIVET_FORM_RATE_LIMIT") -> Rate | None:
+    """A COUNT/WINDOW setting (`env` names it in errors) as a Rate, or None for no limit."""
     value = text.strip().lower()
     if value in ("0", "off"):
         return None
     match = RATE_FORMAT.fullmatch(value)
     if match is None:
         raise SettingsError(
-            "PRIVET_FORM_RATE_LIMIT must be COUNT/WINDOW with the window in s, m or h "
+            f"{env} must be COUNT/WINDOW with the window in s, m or h "
             f"(e.g. 10/10m), or off; got {text!r}"
         )
     count, length = int(match[1]), int(match[2])
     if count == 0 or not 0 < length <= 1_000_000:
         raise SettingsError(
-            "PRIVET_FORM_RATE_LIMIT: the count must be above 0 and the window between 1 and "
+            f"{env}: the count must be above 0 and the window between 1 and "
             "1000000 units (to have no limit: off)"
         )
     return Rate(count, length * RATE_UNITS[match[3]])
+
+
+def parse_networks(text: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """PRIVET_TRUSTED_PROXIES: addresses (a network of one) or CIDR networks."""
+    try:
+        return tuple(ip_network(part.strip()) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise SettingsError(
+            "PRIVET_TRUSTED_PROXIES must be addresses or networks (10.0.0.0/8), "
+            f"comma-separated; got {text!r}"
+        ) from None
 
 
 def parse_keep(value: object) -> int:
@@ -149,12 +198,17 @@ class Settings:
     database_url: str
     secret_key: str
     secret_key_file: Path
+    old_secret_keys: str
     base_url: str
     log_level: str
     smtp_url: str
     mail_from: str
     outbox_dir: Path
     form_rate_limit: Rate | None
+    login_rate_limit: Rate | None
+    login_client_rate_limit: Rate | None
+    public_rate_limit: Rate | None
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...]
     operator_email: str
     push_allowed_hosts: frozenset[str]
     push_ca_file: Path | None
@@ -180,8 +234,12 @@ class Settings:
         values["policy"] = Path(str(values["policy"]))
         values["secret_key_file"] = Path(str(values["secret_key_file"]))
         values["outbox_dir"] = Path(str(values["outbox_dir"]))
-        if isinstance(values["form_rate_limit"], str):
-            values["form_rate_limit"] = parse_rate(values["form_rate_limit"])
+        for name in ("form_rate_limit", "login_rate_limit", "login_client_rate_limit",
+                     "public_rate_limit"):  # fmt: skip
+            if isinstance(given_value := values[name], str):
+                values[name] = parse_rate(given_value, SETTINGS[name].env)
+        if isinstance(values["trusted_proxies"], str):
+            values["trusted_proxies"] = parse_networks(values["trusted_proxies"])
         if isinstance(values["push_allowed_hosts"], str):
             hosts = values["push_allowed_hosts"].split(",")
             values["push_allowed_hosts"] = frozenset(h.strip().lower() for h in hosts if h.strip())

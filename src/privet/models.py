@@ -1,6 +1,6 @@
 """Every table privet has, imported in one place so Alembic and the subject map see them all."""
 
-from privet.admin.models import ApiToken, StaffSession, StaffUser
+from privet.admin.models import ApiToken, LoginAttempt, StaffSession, StaffUser
 from privet.analytics.models import DayTotals, DayValue, Pageview, Salt
 from privet.auditlog.models import AuditEntry
 from privet.clients.models import Contract
@@ -26,6 +26,7 @@ __all__ = [
     "DayValue",
     "KeyCheck",
     "LegalHold",
+    "LoginAttempt",
     "MarketingConsent",
     "OutboxMessage",
     "Pageview",

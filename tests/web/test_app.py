@@ -79,7 +79,7 @@ def test_bad_input_is_a_422_naming_each_field_without_echoing_it() -> None:
     assert "ann@example.org" not in response.text
 
 
-def test_an_unexpected_error_is_a_500_without_details() -> None:
+def test_an_unexpected_error_is_a_500_without_details(caplog: pytest.LogCaptureFixture) -> None:
     app = FastAPI()
     install_error_handlers(app)
 
@@ -87,10 +87,14 @@ def test_an_unexpected_error_is_a_500_without_details() -> None:
     def boom() -> None:
         raise RuntimeError("secret detail ann@example.org")
 
-    response = TestClient(app, raise_server_exceptions=False).get("/api/v1/boom")
+    with caplog.at_level(logging.ERROR, logger="privet.web.errors"):
+        response = TestClient(app, raise_server_exceptions=False).get("/api/v1/boom")
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
     assert "ann@example.org" not in response.text
+    (logged,) = [record for record in caplog.records if record.msg == "unhandled_error"]
+    assert logged.error == "RuntimeError" and "boom" in logged.where[-1]
+    assert logged.exc_info is None and "ann@example.org" not in caplog.text
 
 
 def test_the_access_log_names_the_route_not_the_person(

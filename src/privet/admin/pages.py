@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import datetime
 from typing import Annotated
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from privet import __version__
-from privet.admin import service
+from privet.admin import service, throttle
 from privet.admin.service import SESSION_LIFETIME
 from privet.auditlog import service as auditlog
 from privet.policy.ropa import record_of_processing
@@ -29,9 +30,13 @@ def _page(request: Request, name: str, status: int = 200, **context: object) -> 
 
 @router.get("/login")
 def login_form(request: Request, failed: bool = False) -> HTMLResponse:
+    return _login_page(request, 401 if failed else 200, failed=failed)
+
+
+def _login_page(request: Request, status: int, **context: object) -> HTMLResponse:
     # Login CSRF: the form must echo a random value that only this browser holds in a cookie.
     csrf = secrets.token_urlsafe(32)
-    response = _page(request, "admin/login.html", 401 if failed else 200, csrf=csrf, failed=failed)
+    response = _page(request, "admin/login.html", status, csrf=csrf, **context)
     response.set_cookie(
         LOGIN_CSRF_COOKIE, csrf, httponly=True, samesite="strict",
         secure=request.app.state.settings.secure_cookies, path="/admin/login",
@@ -44,25 +49,47 @@ def login(
     request: Request,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1024)],
-    csrf_token: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    code: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(expected, csrf_token):
         raise ApiError(403, "csrf_failed", "the form was stale or forged: reload and try again")
-    store, now = request.app.state.store, request.app.state.clock.now()
-    with store.transaction() as session:
+    state, now = request.app.state, request.app.state.clock.now()
+    settings = state.settings
+    limits = throttle.Limits(settings.login_rate_limit, settings.login_client_rate_limit)
+    client = request.client.host if request.client else "unknown"
+    keys = throttle.keys_for(state.store.keyring, email, client)
+    with state.store.transaction() as session:
+        # Checked before the password, so a throttled guess learns nothing, right or wrong.
+        if (wait := throttle.retry_after(session, limits, keys, now)) is not None:
+            return _throttled(request, wait)
         user = service.authenticate(session, email, password)
+        if user is not None and not service.second_factor_passes(session, user, code, now):
+            user = None
         if user is None:
+            throttle.record_failure(session, limits, keys, now)
             _failed_login(session, email, now)
             return login_form(request, failed=True)
+        throttle.forget_account(session, keys)
+        service.sweep_sessions(session, now)
         login = service.start_session(session, user, now)
         auditlog.record(session, user.id, "login", now, target=("staff_user", user.id))
     response = RedirectResponse("/admin", 303)
+    # Path=/admin: the browser sends the session to the staff pages only, never to the
+    # public pages and API, which have no use for it.
     response.set_cookie(
         SESSION_COOKIE, login.token, max_age=int(SESSION_LIFETIME.total_seconds()),
-        httponly=True, samesite="strict", secure=request.app.state.settings.secure_cookies,
+        httponly=True, samesite="strict", secure=settings.secure_cookies, path="/admin",
     )  # fmt: skip
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/admin/login")
+    return response
+
+
+def _throttled(request: Request, wait_seconds: int) -> HTMLResponse:
+    """The same answer for every address, an account's or not: no account is revealed."""
+    response = _login_page(request, 429, throttled_minutes=math.ceil(wait_seconds / 60))
+    response.headers["retry-after"] = str(wait_seconds)
     return response
 
 
@@ -83,7 +110,8 @@ def logout(
     with request.app.state.store.transaction() as session:
         service.end_session(session, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/admin/login", 303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, path="/admin", httponly=True, samesite="strict",
+                           secure=request.app.state.settings.secure_cookies)  # fmt: skip
     return response
 
 

@@ -1,4 +1,4 @@
-"""Staff accounts: creating them, passwords, login sessions and API tokens."""
+"""Staff accounts: creating them, passwords, second factors, login sessions and API tokens."""
 
 from __future__ import annotations
 
@@ -10,15 +10,21 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from privet.admin import totp
 from privet.admin.models import ApiToken, StaffSession, StaffUser
 from privet.admin.roles import ROLES
+from privet.auditlog import service as auditlog
 from privet.policy.schema import Policy
-from privet.subjects.service import email_index
+from privet.subjects.service import email_index, email_indexes
 
 SESSION_LIFETIME = timedelta(hours=12)
+# A session left unused this long ends before its lifetime: a forgotten tab signs out.
+SESSION_IDLE = timedelta(hours=2)
+# Using a session moves its idle clock only this often: not a write on every page.
+SESSION_TOUCH = timedelta(minutes=1)
 TOKEN_PREFIX = "pvt_"  # noqa: S105  # a marker that makes leaked tokens greppable, not a secret
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()
@@ -61,7 +67,7 @@ def create_user(session: Session, email: str, role: str, password: str, now: dat
 
 
 def find_user(session: Session, email: str) -> StaffUser | None:
-    query = select(StaffUser).where(StaffUser.email_index == email_index(session, email))
+    query = select(StaffUser).where(StaffUser.email_index.in_(email_indexes(session, email)))
     return session.scalars(query).one_or_none()
 
 
@@ -87,6 +93,7 @@ def start_session(session: Session, user: StaffUser, now: datetime) -> Login:
             csrf_token=csrf,
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
+            last_seen_at=now,
         )
     )
     return Login(user, token, csrf)
@@ -98,7 +105,17 @@ def find_session(session: Session, token: str, now: datetime) -> StaffSession | 
     ).one_or_none()
     if found is None or found.expires_at <= now or found.user.disabled_at is not None:
         return None
+    if found.last_seen_at + SESSION_IDLE <= now:
+        return None
+    if found.last_seen_at + SESSION_TOUCH <= now:
+        found.last_seen_at = now
     return found
+
+
+def sweep_sessions(session: Session, now: datetime) -> None:
+    """Delete sessions past their lifetime or left idle: run at each sign-in."""
+    ended = or_(StaffSession.expires_at <= now, StaffSession.last_seen_at <= now - SESSION_IDLE)
+    session.execute(delete(StaffSession).where(ended))
 
 
 def end_session(session: Session, token: str) -> None:
@@ -107,9 +124,22 @@ def end_session(session: Session, token: str) -> None:
         session.delete(staff_session)
 
 
-def create_api_token(session: Session, user: StaffUser, name: str, now: datetime) -> str:
+def create_api_token(
+    session: Session, user: StaffUser, name: str, now: datetime, *,
+    scope: str | None = None, expires_at: datetime | None = None,
+) -> str:  # fmt: skip
+    """A new token, returned once. Its scope defaults to the owner's role and may not
+    exceed it; `privet admin create-token` asks for viewer unless told otherwise."""
+    scope = scope or user.role
+    if scope not in ROLES:
+        raise StaffError(f"scope must be one of {', '.join(ROLES)}")
+    if _rank(scope) > _rank(user.role):
+        raise StaffError(f"a token's scope cannot be above its owner's role ({user.role})")
+    if expires_at is not None and expires_at <= now:
+        raise StaffError("a token must expire in the future")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=_digest(token), user_id=user.id, name=name, created_at=now))
+    session.add(ApiToken(token_hash=_digest(token), user_id=user.id, name=name, scope=scope,
+                         created_at=now, expires_at=expires_at))  # fmt: skip
     return token
 
 
@@ -119,16 +149,79 @@ def find_api_token(session: Session, token: str, now: datetime) -> ApiToken | No
     ).one_or_none()
     if found is None or found.revoked_at is not None or found.user.disabled_at is not None:
         return None
+    if found.expires_at is not None and found.expires_at <= now:
+        return None
     found.last_used_at = now
     return found
 
 
-def revoke_api_token(session: Session, token_id: uuid.UUID, now: datetime) -> bool:
+def token_role(token: ApiToken) -> str:
+    """What a token may do: its scope, or less if its owner's role was lowered since."""
+    return min(token.scope, token.user.role, key=_rank)
+
+
+def _rank(role: str) -> int:
+    # An unknown role ranks below viewer, so it is allowed nothing (see roles.may).
+    return ROLES.index(role) if role in ROLES else -1
+
+
+def list_api_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at)))
+
+
+def revoke_api_token(
+    session: Session, token_id: uuid.UUID, now: datetime, staff_id: uuid.UUID | None = None
+) -> bool:
+    """Revoke a token at once; `staff_id` None means `privet admin` in a shell."""
     found = session.get(ApiToken, token_id)
     if found is None or found.revoked_at is not None:
         return False
     found.revoked_at = now
+    auditlog.record(session, staff_id or auditlog.SHELL, "token_revoked", now,
+                    target=("api_token", token_id))  # fmt: skip
     return True
+
+
+def enable_totp(
+    session: Session, user: StaffUser, now: datetime, staff_id: uuid.UUID | None = None
+) -> str:
+    """Turn the second factor on; returns the new secret, to be shown once."""
+    if user.totp_secret is not None:
+        raise StaffError("a second factor is already on: turn it off first to replace it")
+    user.totp_secret, user.totp_last_step = totp.new_secret(), None
+    auditlog.record(session, staff_id or auditlog.SHELL, "totp_enabled", now,
+                    target=("staff_user", user.id))  # fmt: skip
+    return user.totp_secret
+
+
+def disable_totp(
+    session: Session, user: StaffUser, now: datetime, staff_id: uuid.UUID | None = None
+) -> bool:
+    if user.totp_secret is None:
+        return False
+    user.totp_secret, user.totp_last_step = None, None
+    auditlog.record(session, staff_id or auditlog.SHELL, "totp_disabled", now,
+                    target=("staff_user", user.id))  # fmt: skip
+    return True
+
+
+def second_factor_passes(session: Session, user: StaffUser, code: str, now: datetime) -> bool:
+    """True without a second factor; with one, for a right code not used before."""
+    if user.totp_secret is None:
+        return True
+    step = totp.matching_step(user.totp_secret, code.strip(), now, user.totp_last_step)
+    if step is None:
+        return False
+    # A conditional UPDATE: of two sign-ins with one code at once, only one claims its step.
+    claim = (
+        update(StaffUser)
+        .where(StaffUser.id == user.id)
+        .where(or_(StaffUser.totp_last_step.is_(None), StaffUser.totp_last_step < step))
+        .values(totp_last_step=step)
+    )
+    claimed = session.connection().execute(claim).rowcount == 1
+    session.refresh(user, ["totp_last_step"])
+    return claimed
 
 
 def officer_addresses(session: Session, policy: Policy) -> list[str]:

@@ -76,8 +76,19 @@ EMPTY = Head(0, GENESIS)
 
 def chain_key(keyring: Keyring) -> bytes:
     """Derived from the signing key, itself derived from the secret: one key, one use."""
+    return chain_keys(keyring)[0]
+
+
+def chain_keys(keyring: Keyring) -> list[bytes]:
+    """The chain key of every key of the ring, current first. Entries are never rewritten,
+    so those sealed before a key rotation stay sealed under the older key, which verifies
+    them for as long as it is kept (docs/security.md#key-rotation)."""
+    return [_derived(key.signing_key) for key in keyring.keys]
+
+
+def _derived(signing_key: bytes) -> bytes:
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"privet audit log v1")
-    return hkdf.derive(keyring.current.signing_key)
+    return hkdf.derive(signing_key)
 
 
 def canonical_json(value: Any) -> str:

@@ -26,6 +26,9 @@ ACTIONS = frozenset(
     {
         "login",  # a staff member signed in
         "login_failed",  # a sign-in was refused; the address tried is not recorded
+        "totp_enabled",  # a staff member's second factor was turned on
+        "totp_disabled",
+        "token_revoked",  # an API token was revoked
         "view",  # staff saw personal data decrypted
         "export",  # a person's data was gathered into an export
         "erase",  # a person's data was erased
@@ -33,6 +36,7 @@ ACTIONS = frozenset(
         "hold_lifted",
         "sweep",  # a retention sweep ran, with counts per rule
         "policy_published",
+        "key_rotated",  # `privet rotate-key` re-encrypted personal data under a new key
     }
 )
 AUTOMATIC, SHELL, ANONYMOUS = "privet", "cli", "anonymous"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from privet.auditlog.chain import EMPTY, Head, Sealed, chain_key, seal
+from privet.auditlog.chain import EMPTY, Head, Sealed, chain_keys, seal
 from privet.auditlog.models import AuditEntry
 from privet.store.open import Store
 
@@ -53,13 +53,13 @@ class Verdict:
 def verify(store: Store, *, expect: Head | None = None, batch: int = BATCH) -> Verdict:
     """Check every entry; `expect` is a head printed by an earlier verify, which must
     still be on the chain, so entries cut from the end are found too."""
-    key, last, checked = chain_key(store.keyring), EMPTY, 0
+    keys, last, checked = chain_keys(store.keyring), EMPTY, 0
     while True:
         with store.transaction() as session:
             query = select(*COLUMNS).where(AuditEntry.seq > last.seq).order_by(AuditEntry.seq)
             rows = session.execute(query.limit(batch)).all()
         for row in rows:
-            broken = _check(key, row, last) or _against(row, expect)
+            broken = _check(keys, row, last) or _against(row, expect)
             if broken is not None:
                 return Verdict(last, checked, broken)
             last, checked = Head(row.seq, row.hash), checked + 1
@@ -67,12 +67,12 @@ def verify(store: Store, *, expect: Head | None = None, batch: int = BATCH) -> V
             return Verdict(last, checked, _truncated(last, expect))
 
 
-def _check(key: bytes, row: Sealed, last: Head) -> Break | None:
+def _check(keys: list[bytes], row: Sealed, last: Head) -> Break | None:
     expected = last.seq + 1
     if row.seq != expected:
         missing = str(expected) if row.seq == expected + 1 else f"{expected} to {row.seq - 1}"
         return Break(expected, "deleted", f"entry {missing} is missing: deleted")
-    sealed = hmac.compare_digest(seal(key, row), row.hash)
+    sealed = any(hmac.compare_digest(seal(key, row), row.hash) for key in keys)
     linked = row.prev_hash == last.hash
     if not sealed and linked:
         return Break(row.seq, "edited", "its contents do not match its hash: edited")

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from privet.config import Settings
 from privet.store.crypto import Key, SecretKeyError
-from privet.store.keys import read_secret
+from privet.store.keys import read_secrets
 
 PURPOSE = b"privet backup v1"
 
@@ -33,11 +33,18 @@ def backup_key(secret: bytes) -> BackupKey:
 
 
 def configured_key(settings: Settings) -> BackupKey:
-    """The configured secret's backup key; never a new secret, which could open nothing."""
+    """The current secret's backup key, which seals new backups."""
+    return configured_keys(settings)[0]
+
+
+def configured_keys(settings: Settings) -> list[BackupKey]:
+    """Every configured secret's backup key, current first: a backup sealed before a key
+    rotation opens while its key is kept as an older one. Never a new secret, which could
+    open nothing."""
     if not settings.secret_key and not settings.secret_key_file.exists():
         raise SecretKeyError(
             f"no secret key: set PRIVET_SECRET_KEY, or PRIVET_SECRET_KEY_FILE (now "
             f"{settings.secret_key_file}), to the key the database was written with"
         )
-    secret, _ = read_secret(settings.secret_key, settings.secret_key_file)
-    return backup_key(secret)
+    secrets, _ = read_secrets(settings)
+    return [backup_key(secret) for secret in secrets]

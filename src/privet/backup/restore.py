@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from privet.backup import postgres, sqlite
 from privet.backup.errors import RestoreRefused
-from privet.backup.keys import BackupKey, configured_key
+from privet.backup.keys import BackupKey, configured_keys
 from privet.backup.ledger import ErasureLedger
 from privet.backup.sealing import Header, unseal
 from privet.clock import Clock
@@ -35,6 +35,7 @@ from privet.rights.erase import erase_indexed
 from privet.store.engine import normalise_url
 from privet.store.migrate import MIGRATIONS, current_revision
 from privet.store.open import Store, open_store
+from privet.store.rotation import RotationFailed, rotate
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Restored:
 
 def restore_backup(settings: Settings, policy: Policy, source: Path, clock: Clock) -> Restored:
     """Restore the backup at `source` into the empty database of `settings`."""
-    key = configured_key(settings)
+    keys = configured_keys(settings)
     url = normalise_url(settings.database_url)
     dialect = make_url(url).get_backend_name()
     file = _sqlite_file(url) if dialect == "sqlite" else None
@@ -66,7 +67,7 @@ def restore_backup(settings: Settings, policy: Policy, source: Path, clock: Cloc
     with tempfile.TemporaryDirectory(dir=file.parent if file else None,
                                      prefix=".privet-restore-") as folder:  # fmt: skip
         plain = Path(folder) / "restored"
-        header = _decrypt(source, plain, key)
+        header = _decrypt(source, plain, keys)
         _refuse_unless_fitting(header, dialect)
         if file is not None:
             return _into_sqlite(settings, policy, header, plain, file=file, clock=clock)
@@ -74,21 +75,42 @@ def restore_backup(settings: Settings, policy: Policy, source: Path, clock: Cloc
 
 
 def reapply_ledger(store: Store, policy: Policy, ledger: ErasureLedger, clock: Clock) -> Reapplied:
-    """Erase again everyone the ledger names; idempotent (erasing twice changes nothing)."""
+    """Erase again everyone the ledger names; idempotent (erasing twice changes nothing).
+
+    An entry matches rows indexed under the key it was made with. A backup taken before a
+    key rotation holds rows under the older key, and erasures since are under the new one:
+    so the entries are applied, the rows moved to the current key, and the entries applied
+    again (docs/security.md#key-rotation)."""
+    done, found = _reapply(store, policy, ledger, clock)
+    if len(store.keyring.keys) > 1:
+        try:
+            rotate(store)
+        except RotationFailed as error:
+            message = f"the restored rows cannot move to the current key: {error}"
+            raise RestoreRefused(message) from None
+        done, again = _reapply(store, policy, ledger, clock)
+        found |= again
+    done.people = len(found)
+    return done
+
+
+def _reapply(
+    store: Store, policy: Policy, ledger: ErasureLedger, clock: Clock
+) -> tuple[Reapplied, set[str]]:
+    """One pass over the ledger; the indexes of the people it found."""
     done, found = Reapplied(), set()
     language = choose_language(policy, None)
     with store.transaction() as session:
         for entry in ledger.entries():
-            if entry.key_id != store.keyring.key_id:
+            if entry.key_id not in store.keyring.key_ids:
                 done.other_key += 1
                 continue
-            erased = erase_indexed(session, policy, entry.email_index, language=language,
+            erased = erase_indexed(session, policy, [entry.email_index], language=language,
                                    now=clock.now(), keep_request=entry.request)  # fmt: skip
             done.entries += 1
             if erased.deleted or erased.kept:
                 found.add(entry.email_index)
-    done.people = len(found)
-    return done
+    return done, found
 
 
 def _into_sqlite(
@@ -127,10 +149,10 @@ def _checked(settings: Settings, policy: Policy, header: Header, clock: Clock) -
         store.close()
 
 
-def _decrypt(source: Path, plain: Path, key: BackupKey) -> Header:
+def _decrypt(source: Path, plain: Path, keys: list[BackupKey]) -> Header:
     descriptor = os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with source.open("rb") as sealed, os.fdopen(descriptor, "wb") as out:
-        return unseal(sealed, out, [key])
+        return unseal(sealed, out, keys)
 
 
 def _refuse_unless_empty(engine: Engine, file: Path | None) -> None:

@@ -38,6 +38,7 @@ for command in (
     analytics.stats,
     backup.backup,
     backup.restore,
+    database.rotate_key,
 ):
     app.command()(command)
 app.add_typer(database.db_app, name="db")

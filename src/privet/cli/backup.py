@@ -84,7 +84,8 @@ def _said(restored: Restored, ledger: Path) -> list[str]:
     ]
     if erasures.other_key:
         lines.append(
-            f"warning: {erasures.other_key} ledger entries were made under another key and "
-            "could not be matched: restore with that key to apply them"
+            f"warning: {erasures.other_key} ledger entries were made under a key not set "
+            "here and could not be matched: add that key to the key file (below the current "
+            "one) or to PRIVET_OLD_SECRET_KEYS, and restore again"
         )
     return lines

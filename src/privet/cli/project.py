@@ -131,9 +131,11 @@ def serve(
     for loop in loops:
         loop.start()
     try:
+        # proxy_headers off: privet believes X-Forwarded-For only from PRIVET_TRUSTED_PROXIES.
         uvicorn.run(
-            web_app, host=host, port=port, log_config=None, access_log=False, server_header=False
-        )
+            web_app, host=host, port=port, log_config=None, access_log=False,
+            server_header=False, proxy_headers=False,
+        )  # fmt: skip
     finally:
         for loop in loops:
             loop.stop()

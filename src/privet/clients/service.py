@@ -16,7 +16,7 @@ from privet.policy.durations import Duration
 from privet.policy.schema import Policy
 from privet.store.types import keyring_of
 from privet.subjects.models import Subject
-from privet.subjects.service import email_index, find_subject, get_or_create_subject
+from privet.subjects.service import email_indexes, find_subject, get_or_create_subject
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +214,7 @@ def end_contract(contract: Contract, ends_on: date) -> Contract:
 def list_contracts(session: Session, email: str | None = None) -> list[ClientContract]:
     query = select(Subject.email, Contract).join(Subject, Subject.id == Contract.subject_id)
     if email is not None:
-        query = query.where(Subject.email_index == email_index(session, _address(email)))
+        query = query.where(Subject.email_index.in_(email_indexes(session, _address(email))))
     query = query.order_by(Contract.starts_on, Contract.recorded_at)
     return [ClientContract(address, contract) for address, contract in session.execute(query)]
 
@@ -244,14 +244,19 @@ def _clean_reference(reference: str) -> str:
 def _matching(session: Session, subject_id: uuid.UUID, reference: str) -> Contract | None:
     query = select(Contract).where(
         Contract.subject_id == subject_id,
-        Contract.reference_index == _reference_index(session, reference),
+        Contract.reference_index.in_(_reference_indexes(session, reference)),
     )
     return session.scalars(query).one_or_none()
 
 
 def _reference_index(session: Session, reference: str) -> str:
-    # "NTO-2026-07" and "nto-2026-07" name the same paper contract.
-    return keyring_of(session.get_bind().dialect).blind_index(reference.casefold())
+    return _reference_indexes(session, reference)[0]
+
+
+def _reference_indexes(session: Session, reference: str) -> list[str]:
+    """Under every key, current first: a key rotation may not have reached the row yet.
+    "NTO-2026-07" and "nto-2026-07" name the same paper contract."""
+    return keyring_of(session.get_bind().dialect).blind_indexes(reference.casefold())
 
 
 def _check_end(starts_on: date, ends_on: date) -> None:

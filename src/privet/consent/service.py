@@ -189,10 +189,9 @@ def stored_record(receipt: ConsentReceipt) -> dict[str, Any]:
 
 def receipts_of(session: Session, visitor_id: uuid.UUID) -> list[ConsentReceipt]:
     """Every receipt of one visitor, newest first."""
-    index = _keyring(session).blind_index(str(visitor_id))
     query = (
         select(ConsentReceipt)
-        .where(ConsentReceipt.visitor_index == index)
+        .where(ConsentReceipt.visitor_index.in_(_visitor_indexes(session, visitor_id)))
         .order_by(ConsentReceipt.recorded_at.desc())
     )
     return list(session.scalars(query))
@@ -202,10 +201,9 @@ def current_choice(
     session: Session, policy: Policy, visitor_id: uuid.UUID, now: datetime
 ) -> ConsentReceipt | None:
     """The visitor's latest receipt, unless it is older than a choice lasts."""
-    index = _keyring(session).blind_index(str(visitor_id))
     query = (
         select(ConsentReceipt)
-        .where(ConsentReceipt.visitor_index == index)
+        .where(ConsentReceipt.visitor_index.in_(_visitor_indexes(session, visitor_id)))
         .order_by(ConsentReceipt.recorded_at.desc())
         .limit(1)
     )
@@ -281,3 +279,8 @@ def receipts_of_subject(session: Session, subject: Subject) -> list[ConsentRecei
 
 def _keyring(session: Session) -> Keyring:
     return keyring_of(session.get_bind().dialect)
+
+
+def _visitor_indexes(session: Session, visitor_id: uuid.UUID) -> list[str]:
+    """Under every key: receipts a key rotation has not reached carry an older key's."""
+    return _keyring(session).blind_indexes(str(visitor_id))

@@ -25,6 +25,7 @@ from privet.policy.texts import text_in
 from privet.store.crypto import Keyring, SecretKeyError
 from privet.store.types import keyring_of
 from privet.subjects.models import Subject
+from privet.subjects.service import email_indexes
 
 OPT_IN_FIELD = "privet_marketing"  # the unticked box of a form with marketing_opt_in
 CONFIRMATION_LIFETIME = timedelta(days=7)
@@ -77,7 +78,8 @@ def record_opt_in(
     now: datetime,
 ) -> OptIn:
     """Store an opt-in with its proof; confirmed now unless the owner must confirm by mail."""
-    must_confirm = marketing_of(policy).double_opt_in or is_suppressed(session, subject.email_index)
+    suppressed_now = is_suppressed(session, *email_indexes(session, subject.email))
+    must_confirm = marketing_of(policy).double_opt_in or suppressed_now
     token = secrets.token_urlsafe(32) if must_confirm else None
     consent = MarketingConsent(
         subject_id=subject.id,
@@ -109,7 +111,8 @@ def confirm_opt_in(session: Session, token: str, now: datetime) -> bool:
             return False
         consent.confirmed_at = now
         subject = session.get_one(Subject, consent.subject_id)
-        session.execute(delete(Suppression).where(Suppression.email_index == subject.email_index))
+        indexes = email_indexes(session, subject.email)
+        session.execute(delete(Suppression).where(Suppression.email_index.in_(indexes)))
     return True
 
 
@@ -149,8 +152,11 @@ def suppress(session: Session, email_index: str, reason: str, now: datetime) -> 
     session.execute(statement.on_conflict_do_nothing(index_elements=["email_index"]))
 
 
-def is_suppressed(session: Session, email_index: str) -> bool:
-    return session.get(Suppression, email_index) is not None
+def is_suppressed(session: Session, *indexes: str) -> bool:
+    """Whether the address of any of these blind `indexes` is suppressed: pass its index
+    under every key, since an erased person's suppression keeps the key that made it."""
+    query = select(Suppression.email_index).where(Suppression.email_index.in_(indexes))
+    return session.scalars(query.limit(1)).first() is not None
 
 
 def suppressed() -> Exists:

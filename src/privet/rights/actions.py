@@ -32,10 +32,13 @@ class RectificationRefused(ValueError):
 
 def object_to_marketing(session: Session, email: str, now: datetime) -> int:
     """Stop all marketing to the address; the number of consents withdrawn."""
-    suppress(session, email_index(session, email), "objection", now)
     subject = find_subject(session, email)
     if subject is None:
+        suppress(session, email_index(session, email), "objection", now)
         return 0  # suppressed all the same: nobody may add them later
+    # Under the index the record carries, which marketing matches it by: an older key's
+    # until a key rotation reaches the record (and moves the suppression with it).
+    suppress(session, subject.email_index, "objection", now)
     subject.objected_at = subject.objected_at or now
     withdrawn = session.connection().execute(
         update(MarketingConsent)

@@ -24,6 +24,7 @@ One transaction, the caller's; running it twice changes nothing the second time.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -43,7 +44,7 @@ from privet.retention.models import LegalHold
 from privet.rights.models import DataRequest
 from privet.store.types import keyring_of
 from privet.subjects.models import Subject
-from privet.subjects.service import email_index, subject_columns
+from privet.subjects.service import email_indexes, subject_columns
 
 LEGAL_OBLIGATION = "legal_obligation"
 HELD = "legal hold"
@@ -93,34 +94,34 @@ def erase_subject(
 
     Noted in the erasure ledger first, on disk before the caller commits: restoring a
     backup taken before today then erases the person again (docs/backups.md)."""
-    index = email_index(session, email)
+    indexes = email_indexes(session, email)
     key_id = keyring_of(session.get_bind().dialect).key_id
-    ledger.append(Entry(now, key_id, index, keep_request))
+    ledger.append(Entry(now, key_id, indexes[0], keep_request))
     return erase_indexed(
-        session, policy, index, language=language, now=now, keep_request=keep_request
+        session, policy, indexes, language=language, now=now, keep_request=keep_request
     )
 
 
 def erase_indexed(
     session: Session,
     policy: Policy,
-    index: str,
+    indexes: Sequence[str],
     *,
     language: str,
     now: datetime,
     keep_request: uuid.UUID | None = None,
 ) -> StoreErasure:
-    """Erase the person whose address has the blind index `index`: how a restore
-    re-applies the ledger, which holds no address."""
+    """Erase the person whose address has one of the blind `indexes` (the first is
+    suppressed): how a restore re-applies the ledger, which holds no address. Several
+    during a key rotation, which has not yet moved every row to the current key."""
     session.flush()  # the deletes below go straight to the connection
-    suppress(session, index, "erasure", now)
+    subject = _suppressed_subject(session, indexes, now)
     done = StoreErasure()
-    subject = session.scalars(select(Subject).where(Subject.email_index == index)).one_or_none()
     hold = subject_is_held(session, subject.id, now) if subject else None
     if subject is not None and hold is not None:
         _keep_for_hold(subject, hold, now, done)
         return done
-    _blank_requests(session, index, keep_request, now)
+    _blank_requests(session, indexes, keep_request, now)
     if subject is None:
         return done
     held = held_categories(session, now)
@@ -152,11 +153,23 @@ def erase_indexed(
     return done
 
 
+def _suppressed_subject(session: Session, indexes: Sequence[str], now: datetime) -> Subject | None:
+    """Suppress the address; the person's record, if privet has one."""
+    query = select(Subject).where(Subject.email_index.in_(indexes))
+    subject = session.scalars(query).one_or_none()
+    suppress(session, indexes[0], "erasure", now)
+    if subject is not None and subject.email_index != indexes[0]:
+        # Marketing finds a suppression by the index the record carries: an older key's
+        # until a key rotation reaches the record (and moves the suppression with it).
+        suppress(session, subject.email_index, "erasure", now)
+    return subject
+
+
 def _blank_requests(
-    session: Session, index: str, keep_request: uuid.UUID | None, now: datetime
+    session: Session, indexes: Sequence[str], keep_request: uuid.UUID | None, now: datetime
 ) -> None:
     """The address goes from past requests, except the one answering and held ones."""
-    blanked = update(DataRequest).where(DataRequest.email_index == index).values(email="")
+    blanked = update(DataRequest).where(DataRequest.email_index.in_(indexes)).values(email="")
     if keep_request is not None:
         blanked = blanked.where(DataRequest.id != keep_request)
     blanked = blanked.where(DataRequest.id.not_in(holds_on(session, now).requests))

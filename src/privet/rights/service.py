@@ -26,7 +26,7 @@ from privet.consent.service import link_visitor
 from privet.policy.schema import Policy
 from privet.rights.models import DataRequest, RequestEvent
 from privet.store.types import keyring_of
-from privet.subjects.service import email_index, find_subject
+from privet.subjects.service import email_index, email_indexes, find_subject
 
 # The kinds a requester may pick, as the policy's `rights.offered` names them; a parent's
 # request to erase a child's data comes with the policy's `children` section.
@@ -100,7 +100,7 @@ def receive_request(
         details=asked.details.strip() or None, recipient_url=asked.recipient_url.strip() or None,
     )  # fmt: skip
     request.code_hash = _code_hash(session, request.id, code)
-    mail_code = _recent_requests(session, index, now) < MAILS_PER_HOUR
+    mail_code = _recent_requests(session, email_indexes(session, address), now) < MAILS_PER_HOUR
     session.add(request)
     record_event(session, request, "received", now)
     session.flush()
@@ -136,9 +136,9 @@ def _recipient_problems(policy: Policy, asked: Asked) -> dict[str, str]:
     return {}
 
 
-def _recent_requests(session: Session, index: str, now: datetime) -> int:
+def _recent_requests(session: Session, indexes: list[str], now: datetime) -> int:
     query = select(func.count()).where(
-        DataRequest.email_index == index,
+        DataRequest.email_index.in_(indexes),
         DataRequest.status == "unverified",
         DataRequest.received_at > now - timedelta(hours=1),
     )
@@ -195,9 +195,7 @@ def verify_request(
         and now < request.code_expires_at
         and request.code_attempts < CODE_ATTEMPTS
     )
-    if not usable or not hmac.compare_digest(
-        request.code_hash or "", _code_hash(session, request.id, code.strip())
-    ):
+    if not usable or not _code_matches(session, request, code.strip()):
         if request.status == "unverified":
             request.code_attempts += 1
         raise VerificationFailed(CODE_REFUSED)
@@ -302,3 +300,9 @@ def _code_hash(session: Session, request_id: uuid.UUID, code: str) -> str:
     # million six-digit codes offline, and a code of one request never opens another.
     keyring = keyring_of(session.get_bind().dialect)
     return keyring.sign(f"request code {request_id}:{code}")
+
+
+def _code_matches(session: Session, request: DataRequest, code: str) -> bool:
+    # Any key of the ring: a code mailed just before a key rotation still opens.
+    keyring = keyring_of(session.get_bind().dialect)
+    return keyring.verify(f"request code {request.id}:{code}", request.code_hash or "")

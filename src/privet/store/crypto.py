@@ -64,12 +64,22 @@ class Keyring:
     """The current key, which writes, and older keys, which can still read."""
 
     def __init__(self, current: bytes, *older: bytes) -> None:
-        self.current = Key(current)
-        self._by_id = {key.id: key for key in (Key(secret) for secret in (*older, current))}
+        # Newest first: lookups try the key most rows carry before the ones a rotation left.
+        self._by_id: dict[bytes, Key] = {}
+        for secret in (current, *older):
+            key = Key(secret)
+            self._by_id.setdefault(key.id, key)
+        self.keys = tuple(self._by_id.values())
+        self.current = self.keys[0]
 
     @property
     def key_id(self) -> str:
         return self.current.id.hex()
+
+    @property
+    def key_ids(self) -> list[str]:
+        """Every key's id, current first."""
+        return [key.id.hex() for key in self.keys]
 
     def encrypt(self, plaintext: str, context: str) -> bytes:
         """`context` names the column, so a ciphertext moved to another column won't open."""
@@ -78,7 +88,7 @@ class Keyring:
         return FORMAT_VERSION + self.current.id + nonce + sealed
 
     def decrypt(self, token: bytes, context: str) -> str:
-        version, key_id = token[:1], token[1 : 1 + KEY_ID_BYTES]
+        version, key_id = token[:1], key_id_of(token)
         key = self._by_id.get(key_id)
         if version != FORMAT_VERSION or key is None:
             raise SecretKeyError(f"data written with key {key_id.hex()}, which this keyring lacks")
@@ -93,8 +103,12 @@ class Keyring:
 
     def blind_index(self, value: str) -> str:
         """A keyed hash to look a value up by, without storing the value in clear."""
-        digest = hmac.new(self.current.index_key, value.encode("utf-8"), hashlib.sha256)
-        return digest.hexdigest()
+        return _index(self.current, value)
+
+    def blind_indexes(self, value: str) -> list[str]:
+        """`value`'s index under every key, current first: what a lookup must match while
+        rows a rotation has not reached yet (or cannot reach) carry an older key's index."""
+        return [_index(key, value) for key in self.keys]
 
     def sign(self, message: str) -> str:
         """A MAC over `message`, for values privet hands out and must trust on return."""
@@ -102,9 +116,16 @@ class Keyring:
 
     def verify(self, message: str, signature: str) -> bool:
         """Whether any key of the ring signed `message`: links in old mail keep working."""
-        return any(
-            hmac.compare_digest(_mac(key, message), signature) for key in self._by_id.values()
-        )
+        return any(hmac.compare_digest(_mac(key, message), signature) for key in self.keys)
+
+
+def key_id_of(token: bytes) -> bytes:
+    """The id of the key that wrote a ciphertext, read without opening it."""
+    return token[1 : 1 + KEY_ID_BYTES]
+
+
+def _index(key: Key, value: str) -> str:
+    return hmac.new(key.index_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _mac(key: Key, message: str) -> str:

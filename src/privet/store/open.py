@@ -13,7 +13,7 @@ from privet.clock import Clock
 from privet.config import Settings
 from privet.store.crypto import Keyring, SecretKeyError
 from privet.store.engine import create_store_engine, session_factory
-from privet.store.keys import read_secret, verify_key
+from privet.store.keys import read_secrets, verify_key
 from privet.store.migrate import upgrade
 
 
@@ -34,8 +34,8 @@ class Store:
 
 
 def open_store(settings: Settings, clock: Clock) -> Store:
-    secret, generated = read_secret(settings.secret_key, settings.secret_key_file)
-    keyring = Keyring(secret)
+    secrets, generated = read_secrets(settings)
+    keyring = Keyring(*secrets)
     engine = create_store_engine(settings.database_url, keyring)
     try:
         upgrade(engine)

@@ -17,11 +17,18 @@ from privet.subjects.models import Subject
 
 
 def email_index(session: Session, email: str) -> str:
+    """The address's blind index under the current key: what a new row is written with."""
     return keyring_of(session.get_bind().dialect).blind_index(normalise_email(email))
 
 
+def email_indexes(session: Session, email: str) -> list[str]:
+    """The address's blind index under every key, current first: what a lookup matches,
+    since rows a key rotation has not reached (or cannot) carry an older key's."""
+    return keyring_of(session.get_bind().dialect).blind_indexes(normalise_email(email))
+
+
 def find_subject(session: Session, email: str) -> Subject | None:
-    query = select(Subject).where(Subject.email_index == email_index(session, email))
+    query = select(Subject).where(Subject.email_index.in_(email_indexes(session, email)))
     return session.scalars(query).one_or_none()
 
 

@@ -41,14 +41,31 @@ from privet.web.auth import LoginRequired
 from privet.web.docs import mount_docs
 from privet.web.errors import error_body, install_error_handlers
 from privet.web.middleware import AccessLog, BodyLimit, PublicCors, SecurityHeaders
+from privet.web.proxies import TrustedProxies
+from privet.web.rate_limit import Buckets, PublicRateLimit
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = "Privet keeps the promises that a privacy policy makes."
 # Bodies privet accepts: a consent decision is a few hundred bytes; a form may be long.
 BODY_LIMIT = 1024 * 1024
-BODY_LIMITS = {"/api/v1/consents": 16 * 1024}
+BODY_LIMITS = {
+    "/api/v1/consents": 16 * 1024,
+    "/api/v1/collect": 4 * 1024,
+    # A request's details are 4,000 characters: up to six bytes each, escaped.
+    "/api/v1/requests": 64 * 1024,
+    "/privacy/requests": 64 * 1024,
+    "/unsubscribe/": 4 * 1024,
+    "/marketing/confirm/": 4 * 1024,
+    "/admin/login": 8 * 1024,
+}
 # What a visitor's browser calls from the operator's own pages.
 PUBLIC_PREFIXES = ("/api/v1/consents", "/api/v1/forms/", "/api/v1/collect")
+# What anyone may call without signing in, limited per client (PRIVET_PUBLIC_RATE_LIMIT).
+# Not /forms/: an operator's server may include a form in each page it renders.
+RATE_LIMITED_PREFIXES = (
+    *PUBLIC_PREFIXES, "/api/v1/requests", "/privacy/requests", "/unsubscribe/",
+    "/marketing/confirm/", "/admin/login",
+)  # fmt: skip
 
 
 def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -> FastAPI:
@@ -62,6 +79,7 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.state.consent_writes = GroupCommit(store)
     app.state.analytics_writes = GroupCommit(store)
     app.state.salts = SaltCache()
+    app.state.request_counts = metrics.RequestCounts()
     install_error_handlers(app)
     app.add_exception_handler(LoginRequired, _login_required)
     mount_docs(app)
@@ -89,8 +107,13 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.include_router(auditlog_admin.router)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(BodyLimit, default=BODY_LIMIT, limits=BODY_LIMITS)
+    public = settings.public_rate_limit
+    buckets = Buckets(store.keyring, public, clock) if public else None
+    app.add_middleware(PublicRateLimit, buckets=buckets, prefixes=RATE_LIMITED_PREFIXES)
     app.add_middleware(PublicCors, origins=_site_origins(policy), prefixes=PUBLIC_PREFIXES)
-    app.add_middleware(AccessLog)
+    app.add_middleware(AccessLog, on_request=app.state.request_counts.add)
+    # Outermost: every layer and route after it sees the client's own address.
+    app.add_middleware(TrustedProxies, proxies=settings.trusted_proxies)
     return app
 
 

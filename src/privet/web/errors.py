@@ -7,6 +7,7 @@ No message ever repeats the value that was sent: it may be personal data.
 from __future__ import annotations
 
 import logging
+import traceback
 from http import HTTPStatus
 from typing import Any
 
@@ -15,9 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from privet.web.middleware import route_template
 from privet.web.templating import templates
 
 log = logging.getLogger(__name__)
+# The innermost frames of an unexpected error that the log names.
+TRACEBACK_FRAMES = 8
 
 
 class ApiError(Exception):
@@ -73,13 +77,19 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    log.error("unhandled_error", exc_info=error, extra={"route": _route_of(request)})
+    # Where it happened, never what it said: an exception's text may quote a value (a
+    # database quotes the failing row), and the log must hold no personal data.
+    where = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in _frames(error)]
+    log.error(
+        "unhandled_error",
+        extra={"route": route_template(request.scope), "error": type(error).__name__,
+               "where": where},
+    )  # fmt: skip
     return _respond(request, 500, "internal_error", "Something went wrong on our side.")
 
 
-def _route_of(request: Request) -> str:
-    route = request.scope.get("route")
-    return getattr(route, "path", "unmatched")
+def _frames(error: Exception) -> list[traceback.FrameSummary]:
+    return list(traceback.extract_tb(error.__traceback__))[-TRACEBACK_FRAMES:]
 
 
 def install_error_handlers(app: FastAPI) -> None:

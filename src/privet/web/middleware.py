@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
@@ -55,6 +56,21 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+# Told of each request answered: method, route template, status (the request counter).
+Observer = Callable[[str, str, int], None]
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route as declared ("/api/v1/consents/{receipt_id}"), never the raw path.
+
+    FastAPI 0.165 keeps an included router's routes without its prefix and notes the full
+    path in scope["fastapi"]["effective_route_context"]; older versions copy the route,
+    prefix and all. A mount (/static) names only its root path."""
+    context = (scope.get("fastapi") or {}).get("effective_route_context")
+    path = getattr(context, "path", None) or getattr(scope.get("route"), "path", None)
+    return str(path or scope.get("root_path") or "unmatched")
+
+
 class AccessLog:
     """One line a request: method, route template, status, duration.
 
@@ -62,8 +78,8 @@ class AccessLog:
     (either may carry a token or an address).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, on_request: Observer | None = None) -> None:
+        self.app, self.on_request = app, on_request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,7 +96,9 @@ class AccessLog:
         try:
             await self.app(scope, receive, record_status)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
+            route = route_template(scope)
+            if self.on_request is not None:
+                self.on_request(scope["method"], route, status)
             log.info(
                 "request",
                 extra={
