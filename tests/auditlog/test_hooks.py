@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from admin.test_pages import sign_in
 from auditlog.conftest import dump
-from conftest import EXAMPLE, NOW, PASSWORD, TEST_SECRET
+from conftest import EXAMPLE, NOW, PASSWORD, ROOT, TEST_SECRET, make_settings
 from privet.admin.service import find_user
 from privet.auditlog.models import AuditEntry
 from privet.auditlog.verify import verify
@@ -22,6 +22,8 @@ from privet.intake.models import Submission
 from privet.policy.schema import Policy
 from privet.retention.holds import Target, lift_hold, place_hold
 from privet.retention.sweep import sweep
+from privet.rights.carry_out import Context, carry_out, rectify, refuse
+from privet.rights.service import staff_request
 from privet.store.open import Store
 from privet.transparency.versions import publish
 from retention.conftest import T0, Plant
@@ -127,3 +129,62 @@ def test_publishing_the_policy_is_recorded(web_store: Store, policy: Policy) -> 
     (published,) = entries(web_store, "policy_published")
     assert (published.actor, published.target_id) == ("cli", policy.policy.version)
     assert published.details == '{"number":1}'
+
+
+def _staff_request(store: Store, policy: Policy, kind: str) -> uuid.UUID:
+    with store.transaction() as session:
+        return staff_request(session, policy, kind, "ann@example.org", language="en", now=NOW).id
+
+
+@pytest.mark.parametrize(("kind", "action"), [("objection", "object"), ("restriction", "restrict")])
+def test_an_objection_or_a_restriction_is_recorded(
+    web_store: Store, policy: Policy, tmp_path: Path, kind: str, action: str
+) -> None:
+    offered = [*policy.rights.offered, "restriction"]
+    policy = policy.model_copy(
+        update={"rights": policy.rights.model_copy(update={"offered": offered})}
+    )
+    Plant(web_store, policy).lead("ann@example.org", NOW)
+    request_id = _staff_request(web_store, policy, kind)
+    context = Context.of(policy, make_settings(tmp_path, "sqlite://"), NOW)
+    carry_out(web_store, context, request_id, staff_id=None)
+    (entry,) = entries(web_store, action)
+    assert (entry.actor, entry.target_id) == ("cli", str(request_id))
+    assert "ann@example.org" not in dump(web_store)
+
+
+def test_an_officer_rectifying_or_refusing_is_recorded(
+    web_store: Store, policy: Policy, tmp_path: Path, bob: str
+) -> None:
+    Plant(web_store, policy).lead("ann@example.org", NOW)
+    officer = uuid.UUID(staff_id(web_store, bob))
+    context = Context.of(policy, make_settings(tmp_path, "sqlite://"), NOW)
+    corrected = _staff_request(web_store, policy, "rectification")
+    rectify(web_store, context, corrected, {"email": "ann@example.net"}, officer)
+    refused = _staff_request(web_store, policy, "access")
+    refuse(web_store, context, refused, "we hold no account for that address", officer)
+    (rectified,) = entries(web_store, "rectify")
+    assert (rectified.actor, rectified.target_id, rectified.details) == (
+        str(officer),
+        str(corrected),
+        '{"fields":1}',
+    )
+    (refusal,) = entries(web_store, "refuse")
+    assert (refusal.actor, refusal.target_id) == (str(officer), str(refused))
+
+
+def test_listing_clients_or_exporting_the_mailing_list_is_a_view(
+    web_store: Store, sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name, value in {"PRIVET_SECRET_KEY": TEST_SECRET, "PRIVET_DATABASE_URL": sqlite_url,
+                        "PRIVET_POLICY": str(EXAMPLE)}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["clients", "list"]).exit_code == 0
+    ntropic = str(ROOT / "examples" / "ntropic" / "policy.yaml")  # it sends marketing
+    exported = runner.invoke(app, ["marketing", "export", "-o", "list.csv", "--policy", ntropic])
+    assert exported.exit_code == 0, exported.output
+    assert [entry.details for entry in entries(web_store, "view")] == [
+        '{"count":0,"what":"clients list"}',
+        '{"count":0,"what":"marketing export"}',
+    ]

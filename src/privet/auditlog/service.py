@@ -32,6 +32,10 @@ ACTIONS = frozenset(
         "view",  # staff saw personal data decrypted
         "export",  # a person's data was gathered into an export
         "erase",  # a person's data was erased
+        "rectify",  # an officer's corrections were applied to a person's data
+        "restrict",  # a person's data was restricted (kept, not used)
+        "object",  # a person objected to marketing: their address is suppressed
+        "refuse",  # an officer refused a request, with the reason the requester is told
         "hold_placed",
         "hold_lifted",
         "sweep",  # a retention sweep ran, with counts per rule

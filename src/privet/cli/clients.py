@@ -9,6 +9,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from privet.auditlog import service as auditlog
 from privet.cli.common import (
     AsOfOption,
     DbOption,
@@ -90,9 +91,12 @@ def clients_list(
     """List contracts, with the day each one's data may be deleted."""
     settings = settings_from(policy, db)
     loaded = policy_from(settings)
+    clock = SystemClock()
     try:
-        with store_from(settings, SystemClock()).transaction() as session:
+        with store_from(settings, clock).transaction() as session:
             listed = clients_service.list_contracts(session, email)
+            auditlog.record(session, auditlog.SHELL, "view", clock.now(),
+                            details={"what": "clients list", "count": len(listed)})  # fmt: skip
     except clients_service.ContractError as error:
         refuse(str(error))
     if not listed:

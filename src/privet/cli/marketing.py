@@ -12,6 +12,7 @@ from typing import Annotated, TextIO
 
 import typer
 
+from privet.auditlog import service as auditlog
 from privet.cli.common import (
     DbOption,
     PolicyOption,
@@ -42,12 +43,15 @@ def marketing_export(
     opt-ins."""
     settings = settings_from(policy, db)
     loaded = policy_from(settings)
-    store = store_from(settings, SystemClock())
+    clock = SystemClock()
+    store = store_from(settings, clock)
     with store.transaction() as session:
         try:
             rows = [r.row() for r in export.mailable(session, loaded, settings.base_url)]
         except NoMarketing:
             refuse("the policy has no marketing section: nobody may be mailed")
+        auditlog.record(session, auditlog.SHELL, "view", clock.now(),
+                        details={"what": "marketing export", "count": len(rows)})  # fmt: skip
     with _output(output) as stream:
         writer = csv.writer(stream)
         writer.writerow(export.COLUMNS)

@@ -103,7 +103,7 @@ def carry_out(
     elif kind in ("erasure", CHILD_ERASURE):
         answer = _erase(store, context, request_id, email, language, actor=actor)
     else:
-        answer = _mark(store, context, kind, email, language)
+        answer = _mark(store, context, request_id, email, language, actor=actor)
     with store.transaction() as session:
         return _finish(
             session, context, _open_request(session, request_id), answer, staff_id=staff_id
@@ -157,6 +157,8 @@ def rectify(
         if subject is None:
             raise RequestInvalid({"request": "privet holds nothing about this address"})
         changed = actions.rectify(session, subject, corrected)
+        auditlog.record(session, staff_id, "rectify", context.now, target=("request", request_id),
+                        details={"fields": len(changed)})  # fmt: skip
         record_event(
             session, request, "rectified", context.now, staff_id=staff_id, note=", ".join(changed)
         )
@@ -176,6 +178,7 @@ def refuse(
     with store.transaction() as session:
         request = _open_request(session, request_id)
         line = words(request.language)["answer_refused"].format(reason=reason.strip()[:500])
+        auditlog.record(session, staff_id, "refuse", context.now, target=("request", request_id))
         _finish(session, context, request, Answer([line]), staff_id=staff_id, status="refused")
 
 
@@ -274,13 +277,20 @@ def _erase(
     return answer
 
 
-def _mark(store: Store, context: Context, kind: str, email: str, language: str) -> Answer:
+def _mark(
+    store: Store, context: Context, request_id: uuid.UUID, email: str, language: str, *,
+    actor: auditlog.Actor,
+) -> Answer:  # fmt: skip
     with store.transaction() as session:
+        kind = session.get_one(DataRequest, request_id).kind
         if kind == "objection":
             actions.object_to_marketing(session, email, context.now)
             found = True  # the address is suppressed even when privet holds nothing
         else:
             found = actions.restrict(session, email, context.now)
+        action = "object" if kind == "objection" else "restrict"
+        auditlog.record(session, actor, action, context.now, target=("request", request_id),
+                        details={"found": found})  # fmt: skip
     said = words(language)
     return Answer([said[f"answer_{kind}" if found else "answer_nothing"]])
 
