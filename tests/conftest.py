@@ -134,6 +134,18 @@ def database_copy(admin_url: str, template: str | None, prefix: str = "test") ->
 
 
 @pytest.fixture
+def empty_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty database of the same kind as `database_url`, to restore a backup into: a
+    SQLite file not there yet, or a new PostgreSQL database."""
+    if database_url.startswith("sqlite"):
+        (tmp_path / "restored").mkdir()
+        yield f"sqlite:///{tmp_path / 'restored' / 'privet.db'}"
+        return
+    with database_copy(str(request.getfixturevalue("postgres_admin_url")), None, "restore") as url:
+        yield url
+
+
+@pytest.fixture
 def postgres_url(postgres_admin_url: str, postgres_template: str) -> Iterator[str]:
     with database_copy(postgres_admin_url, postgres_template) as url:
         yield url

@@ -1,5 +1,5 @@
-"""What the backup tests share: an empty database to restore into, on the same kind of
-server as the store under test, and the backup key of the tests' secret."""
+"""What the backup tests share: the backup key of the tests' secret, and opening a restored
+database (the empty database to restore into is `empty_url`, in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
-from conftest import TEST_SECRET, database_copy, make_settings
+from conftest import TEST_SECRET, make_settings
 from privet.backup.keys import backup_key
 from privet.clock import Clock
 from privet.models import Base
@@ -19,17 +18,6 @@ from privet.store.crypto import decode_secret
 from privet.store.open import Store, open_store
 
 KEY = backup_key(decode_secret(TEST_SECRET))
-
-
-@pytest.fixture
-def empty_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    """Where a backup of `database_url` is restored: a file not there yet, or a new database."""
-    if database_url.startswith("sqlite"):
-        (tmp_path / "restored").mkdir()
-        yield f"sqlite:///{tmp_path / 'restored' / 'privet.db'}"
-        return
-    with database_copy(str(request.getfixturevalue("postgres_admin_url")), None, "restore") as url:
-        yield url
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from sqlalchemy import LargeBinary, String, select, text, type_coerce
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE, NOW, PASSWORD, TEST_SECRET, database_copy, make_settings
+from conftest import EXAMPLE, NOW, PASSWORD, TEST_SECRET, make_settings
 from privet.admin import service as staff_service
 from privet.analytics.models import Pageview
 from privet.auditlog import service as auditlog
@@ -252,8 +252,7 @@ def test_audit_log_verify_passes_over_entries_sealed_before_and_after_a_rotation
 
 
 def test_a_backup_taken_before_a_rotation_restores_and_later_erasures_still_apply(
-    *, store: Store, policy: Policy, database_url: str, tmp_path: Path,
-    request: pytest.FixtureRequest,
+    *, store: Store, policy: Policy, database_url: str, empty_url: str, tmp_path: Path,
 ) -> None:  # fmt: skip
     plant(store, policy, tmp_path)
     take_backup(store, configured_key(make_settings(tmp_path, database_url)), tmp_path / "b", NOW)
@@ -262,27 +261,16 @@ def test_a_backup_taken_before_a_rotation_restores_and_later_erasures_still_appl
         with rotating.transaction() as session:  # noted in the ledger under the new key
             ledger = ErasureLedger(tmp_path / "privet.erasures")
             erase_subject(session, policy, PEOPLE[1], ledger=ledger, language="en", now=NOW)
-    with _empty(database_url, tmp_path, request) as target:
-        settings = make_settings(tmp_path, target, secret_key=NEW_SECRET,
-                                 old_secret_keys=TEST_SECRET)  # fmt: skip
-        restored = restore_backup(settings, policy, tmp_path / "b", FixedClock(NOW))
-        assert restored.header.key_id == OLD_ID and restored.ledger.other_key == 0
-        with ring(target, tmp_path) as back:
-            assert all(ids == {NEW_ID} for ids in key_ids(back).values())
-            with back.transaction() as session:
-                assert find_subject(session, PEOPLE[1]) is None  # erased after the backup
-                assert find_subject(session, PEOPLE[0]) is not None
-                assert find_subject(session, GONE) is None  # erased before it
-
-
-@contextlib.contextmanager
-def _empty(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    if database_url.startswith("sqlite"):
-        (tmp_path / "restored").mkdir()
-        yield f"sqlite:///{tmp_path / 'restored' / 'privet.db'}"
-        return
-    with database_copy(str(request.getfixturevalue("postgres_admin_url")), None, "restore") as url:
-        yield url
+    settings = make_settings(tmp_path, empty_url, secret_key=NEW_SECRET,
+                             old_secret_keys=TEST_SECRET)  # fmt: skip
+    restored = restore_backup(settings, policy, tmp_path / "b", FixedClock(NOW))
+    assert restored.header.key_id == OLD_ID and restored.ledger.other_key == 0
+    with ring(empty_url, tmp_path) as back:
+        assert all(ids == {NEW_ID} for ids in key_ids(back).values())
+        with back.transaction() as session:
+            assert find_subject(session, PEOPLE[1]) is None  # erased after the backup
+            assert find_subject(session, PEOPLE[0]) is not None
+            assert find_subject(session, GONE) is None  # erased before it
 
 
 def test_a_request_code_mailed_under_the_old_key_still_proves_the_address(
