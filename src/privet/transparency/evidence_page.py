@@ -16,11 +16,10 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse
-from starlette.datastructures import State
 
 from privet.consent.wording import banner_words
 from privet.policy.schema import Policy
-from privet.policy.texts import choose_language
+from privet.policy.texts import reader_language
 from privet.transparency.evidence import Evidence, gather_evidence
 from privet.transparency.evidence_words import Formats, words
 from privet.web.templating import templates
@@ -59,17 +58,6 @@ class EvidenceCache:
             return last.evidence
 
 
-_CACHE_MADE = threading.Lock()
-
-
-def _cache_of(state: State) -> EvidenceCache:
-    with _CACHE_MADE:  # two first requests at once must not make two caches
-        cache: EvidenceCache | None = getattr(state, "evidence_cache", None)
-        if cache is None:
-            cache = state.evidence_cache = EvidenceCache(CACHE_FOR)
-        return cache
-
-
 def current_evidence(request: Request) -> Evidence:
     state = request.app.state
     policy, now = state.policy, state.clock.now()
@@ -78,13 +66,14 @@ def current_evidence(request: Request) -> Evidence:
         with state.store.transaction() as session:
             return gather_evidence(session, policy, now, state.settings)
 
-    return _cache_of(state).get(policy, now, compute)
+    cache: EvidenceCache = state.evidence_cache
+    return cache.get(policy, now, compute)
 
 
 @router.get("/privacy/evidence", response_class=HTMLResponse)
 def evidence_page(request: Request, lang: str | None = Query(None, max_length=16)) -> HTMLResponse:
     policy = request.app.state.policy
-    language = choose_language(policy, lang or _browser_language(request))
+    language = reader_language(policy, lang, request.headers.get("accept-language", ""))
     context = {
         "lang": language,
         "words": words(language),
@@ -99,8 +88,3 @@ def evidence_page(request: Request, lang: str | None = Query(None, max_length=16
 @router.get("/privacy/evidence.json")
 def evidence_json(request: Request) -> JSONResponse:
     return JSONResponse(jsonable_encoder(asdict(current_evidence(request))))
-
-
-def _browser_language(request: Request) -> str | None:
-    first = request.headers.get("accept-language", "").split(",")[0].strip()
-    return first[:2].lower() or None

@@ -80,6 +80,7 @@ def create_app(settings: Settings, policy: Policy, store: Store, clock: Clock) -
     app.state.analytics_writes = GroupCommit(store)
     app.state.salts = SaltCache()
     app.state.request_counts = metrics.RequestCounts()
+    app.state.evidence_cache = evidence_page.EvidenceCache(evidence_page.CACHE_FOR)
     install_error_handlers(app)
     app.add_exception_handler(LoginRequired, _login_required)
     mount_docs(app)
