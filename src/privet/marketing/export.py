@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from privet.intake.models import Submission
 from privet.marketing.models import MarketingConsent
-from privet.marketing.service import marketing_of, suppressed, unsubscribe_token
+from privet.marketing.service import marketing_of, may_be_mailed, unsubscribe_token
 from privet.policy.schema import Policy
 from privet.store.types import keyring_of
 from privet.subjects.models import Subject
@@ -42,10 +42,7 @@ def mailable(session: Session, policy: Policy, base_url: str) -> Iterator[Recipi
     query = (
         select(Subject, MarketingConsent)
         .join(MarketingConsent, MarketingConsent.subject_id == Subject.id)
-        .where(MarketingConsent.confirmed_at.is_not(None))
-        .where(MarketingConsent.withdrawn_at.is_(None))
-        .where(Subject.objected_at.is_(None), Subject.restricted_at.is_(None))
-        .where(~suppressed())
+        .where(may_be_mailed())
         .order_by(Subject.id, MarketingConsent.confirmed_at.desc())
     )
     previous = None

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Exists, delete, exists, select, update
+from sqlalchemy import ColumnElement, Exists, and_, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -162,6 +162,19 @@ def is_suppressed(session: Session, *indexes: str) -> bool:
 def suppressed() -> Exists:
     """A clause: the subject's address is on the suppression list."""
     return exists().where(Suppression.email_index == Subject.email_index)
+
+
+def live_opt_in() -> ColumnElement[bool]:
+    """A clause on MarketingConsent: confirmed, and not withdrawn."""
+    return and_(MarketingConsent.confirmed_at.is_not(None), MarketingConsent.withdrawn_at.is_(None))
+
+
+def may_be_mailed() -> ColumnElement[bool]:
+    """A clause on a Subject joined to its MarketingConsent: a live opt-in, and nobody
+    objecting, restricted or suppressed. Who marketing mail may go to."""
+    return and_(
+        live_opt_in(), Subject.objected_at.is_(None), Subject.restricted_at.is_(None), ~suppressed()
+    )
 
 
 def _subject_of_token(keyring: Keyring, token: str) -> uuid.UUID | None:

@@ -25,7 +25,7 @@ from privet.backup.copies import newest
 from privet.config import Settings
 from privet.consent.models import ConsentReceipt
 from privet.marketing.models import MarketingConsent
-from privet.marketing.service import suppressed
+from privet.marketing.service import live_opt_in, suppressed
 from privet.policy.checks import in_region
 from privet.policy.schema import Policy
 from privet.retention.holds import holds_on
@@ -130,8 +130,7 @@ def _marketing_to_objectors(
     live = (
         select(MarketingConsent.subject_id)
         .join(Subject, Subject.id == MarketingConsent.subject_id)
-        .where(MarketingConsent.confirmed_at.is_not(None), MarketingConsent.withdrawn_at.is_(None))
-        .where(Subject.objected_at.is_not(None) | suppressed())
+        .where(live_opt_in(), Subject.objected_at.is_not(None) | suppressed())
         .distinct()
     )
     count = _count(session, live)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from privet.clients.models import Contract
 from privet.marketing.models import MarketingConsent
-from privet.marketing.service import suppressed
+from privet.marketing.service import may_be_mailed
 from privet.notify.service import queue_email
 from privet.policy.schema import Policy
 from privet.policy.texts import choose_language
@@ -103,8 +103,7 @@ def _branches(today: date) -> list[Select[str]]:
     subscribers = (
         select(Subject.email_index)
         .join(MarketingConsent, MarketingConsent.subject_id == Subject.id)
-        .where(MarketingConsent.confirmed_at.is_not(None), MarketingConsent.withdrawn_at.is_(None))
-        .where(Subject.objected_at.is_(None), Subject.restricted_at.is_(None), ~suppressed())
+        .where(may_be_mailed())
     )
     requesters = select(DataRequest.email_index).where(DataRequest.status == "open")
     return [clients, subscribers, requesters]
