@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from privet.consent import service
 from privet.consent.script import rendered_script
 from privet.consent.wording import preference_words
-from privet.policy.texts import choose_language
+from privet.policy.texts import reader_language
 from privet.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +42,7 @@ def gpc_statement(request: Request) -> JSONResponse:
 @router.get("/privacy/preferences", response_class=HTMLResponse)
 def preferences(request: Request, lang: str | None = None) -> HTMLResponse:
     state = request.app.state
-    language = choose_language(state.policy, lang or _browser_language(request))
+    language = reader_language(state.policy, lang, request.headers.get("accept-language", ""))
     visitor = _visitor_of(request)
     receipts = []
     if visitor is not None:
@@ -71,9 +71,3 @@ def download_receipts(request: Request) -> JSONResponse:
 
 def _visitor_of(request: Request) -> uuid.UUID | None:
     return service.visitor_in_cookies(request.app.state.policy, request.cookies)
-
-
-def _browser_language(request: Request) -> str | None:
-    accepted = request.headers.get("accept-language", "")
-    first = accepted.split(",")[0].strip()
-    return first[:2].lower() or None
