@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, insert, inspect, text
 
-from conftest import NOW, make_settings
+from conftest import NOW, database_copy, make_settings
 from privet.clock import FixedClock
-from privet.store.crypto import SecretKeyError, generate_secret
-from privet.store.migrate import current_revision, head_revision
+from privet.store.crypto import Keyring, SecretKeyError, decode_secret, generate_secret
+from privet.store.engine import create_store_engine
+from privet.store.keys import CHECK_CONTEXT, CHECK_PLAINTEXT
+from privet.store.migrate import current_revision, head_revision, upgrade
+from privet.store.models import KeyCheck
 from privet.store.open import open_store
 from privet.subjects.service import get_or_create_subject
 
@@ -112,3 +117,45 @@ def test_a_new_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path) -> None
     for path in tmp_path.glob("own.db*"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     store.close()
+
+
+@pytest.mark.postgres
+def test_a_server_losing_the_race_to_a_new_database_checks_the_winners_key(
+    postgres_admin_url: str, tmp_path: Path
+) -> None:
+    """Two servers start on a never-opened database: the one whose first write of the key
+    check loses waits for the winner, then checks its key against the winner's."""
+    winner = Keyring(decode_secret(generate_secret()))
+    with database_copy(postgres_admin_url, None, "race") as url:
+        engine = create_store_engine(url, winner)
+        upgrade(engine)
+        with engine.connect() as holding:  # the winner has written its check, not committed
+            holding.begin()
+            sealed = winner.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT)
+            row = {"id": 1, "key_id": winner.key_id, "sealed": sealed, "created_at": NOW}
+            holding.execute(insert(KeyCheck).values(**row))
+            outcome: list[BaseException | None] = []
+            loser = threading.Thread(target=_open_and_note, args=(url, tmp_path, outcome))
+            loser.start()
+            _wait_until_a_backend_waits_for_a_lock(engine)
+            holding.commit()
+            loser.join()
+        engine.dispose()
+    assert isinstance(outcome[0], SecretKeyError), outcome
+
+
+def _open_and_note(url: str, tmp_path: Path, outcome: list[BaseException | None]) -> None:
+    try:
+        open_store(make_settings(tmp_path, url, secret_key=generate_secret()), FixedClock(NOW))
+        outcome.append(None)
+    except BaseException as error:  # the test asserts which
+        outcome.append(error)
+
+
+def _wait_until_a_backend_waits_for_a_lock(engine: Engine) -> None:
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    deadline = time.monotonic() + 30
+    with engine.connect() as connection:
+        while connection.execute(waiting).scalar() == 0:
+            assert time.monotonic() < deadline, "the second server never reached the key check"
+            connection.rollback()

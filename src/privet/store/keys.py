@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from privet.config import Settings
@@ -109,9 +110,9 @@ def verify_key(session: Session, keyring: Keyring, now: datetime) -> None:
     """
     check = session.scalars(select(KeyCheck)).first()
     if check is None:
-        sealed = keyring.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT)
-        session.add(KeyCheck(id=1, key_id=keyring.key_id, sealed=sealed, created_at=now))
-        return
+        check = _first_check(session, keyring, now)
+        if check is None:
+            return
     try:
         keyring.decrypt(check.sealed, CHECK_CONTEXT)
     except SecretKeyError:
@@ -122,6 +123,21 @@ def verify_key(session: Session, keyring: Keyring, now: datetime) -> None:
             f"{check.key_id}): set PRIVET_SECRET_KEY or PRIVET_SECRET_KEY_FILE to that key; "
             "refusing to start rather than write data nobody could read"
         ) from None
+
+
+def _first_check(session: Session, keyring: Keyring, now: datetime) -> KeyCheck | None:
+    """Write the check value of a new database; None when this process wrote it.
+
+    Two servers started together on a new PostgreSQL database both find no check value;
+    the second insert waits for the first and fails on the key, and then reads the
+    winner's value, to be checked like any other."""
+    sealed = keyring.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT)
+    try:
+        with session.begin_nested():
+            session.add(KeyCheck(id=1, key_id=keyring.key_id, sealed=sealed, created_at=now))
+    except IntegrityError:
+        return session.scalars(select(KeyCheck)).one()
+    return None
 
 
 def reseal_check(session: Session, keyring: Keyring) -> None:
