@@ -13,6 +13,7 @@ from privet.admin.service import find_user
 from privet.clients.models import Contract
 from privet.clock import FixedClock
 from privet.policy.schema import Policy
+from privet.rights.actions import restrict
 from privet.store.open import Store
 from privet.web.app import create_app
 
@@ -137,3 +138,15 @@ def test_a_policy_without_contract_data_says_so_and_offers_no_form(
     page = bare_client.get("/admin/clients").text
     assert "declares no contract data" in page
     assert 'action="/admin/clients"' not in page
+
+
+def test_a_restricted_clients_contract_says_do_not_use(
+    client: TestClient, web_store: Store, bob: str, clock: FixedClock
+) -> None:
+    sign_in(client, bob)
+    add(client)
+    add(client, email="bea@example.org", reference="NTO-2026-08")
+    with web_store.transaction() as session:
+        assert restrict(session, "ann@example.org", clock.now())
+    rows = client.get("/admin/clients").text.split("<tr>")
+    assert ["NTO-2026-07" in row for row in rows if "do not use" in row] == [True]

@@ -6,10 +6,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from conftest import PASSWORD, ROOT
+from privet.clock import FixedClock
 from privet.intake.models import Submission
 from privet.policy.load import load_policy
 from privet.policy.schema import Abuse
+from privet.rights.actions import restrict
 from privet.store.open import Store
+from privet.subjects.service import find_subject
 
 URL = "/api/v1/forms/contact/submissions"
 ANN = {"name": "Ann", "email": "ann@example.org", "message": "A quote, please"}
@@ -111,3 +114,19 @@ def test_a_flagged_submission_moves_to_the_abuse_purpose(
     again = client.post(f"/admin/submissions/{submission.id}/flag",
                         data={"note": "again", "csrf_token": csrf})  # fmt: skip
     assert again.status_code == 409
+
+
+def test_a_restricted_persons_submissions_say_do_not_use(
+    client: TestClient, web_store: Store, bob: str, clock: FixedClock
+) -> None:
+    client.post(URL, json=ANN)
+    client.post(URL, json=BEA)
+    with web_store.transaction() as session:
+        assert restrict(session, "ann@example.org", clock.now())
+        ann = find_subject(session, "ann@example.org")
+        assert ann is not None
+        [submission] = session.scalars(select(Submission).where(Submission.subject_id == ann.id))
+    sign_in(client, bob)
+    rows = client.get("/admin/submissions").text.split("<tr>")
+    assert ["ann@example.org" in row for row in rows if "do not use" in row] == [True]
+    assert "Restricted since" in client.get(f"/admin/submissions/{submission.id}").text

@@ -110,9 +110,10 @@ def clients_list(
     for item in listed:
         contract = item.contract
         end = contract.ends_on.isoformat() if contract.ends_on else "open"
+        category = contract.category + (" (restricted)" if item.restricted_at else "")
         keep = clients_service.keep_label(loaded, contract)
         table.add_row(
-            escape(item.email), escape(contract.reference), contract.category,
+            escape(item.email), escape(contract.reference), category,
             contract.legal_basis, contract.starts_on.isoformat(), end, keep,
         )  # fmt: skip
     out.print(table)

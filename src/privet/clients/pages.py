@@ -114,6 +114,7 @@ def _row(policy: Policy, item: service.ClientContract, officer: bool) -> dict[st
         "id": contract.id, "category": contract.category, "purpose": contract.purpose,
         "legal_basis": contract.legal_basis, "starts_on": contract.starts_on,
         "ends_on": contract.ends_on, "keep_until": service.keep_label(policy, contract),
+        "restricted": item.restricted_at is not None,
     }  # fmt: skip
     if officer:  # left out of the page, not only hidden, for anyone below officer
         row |= {"email": item.email, "reference": contract.reference}

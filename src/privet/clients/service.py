@@ -63,6 +63,8 @@ class NewContract:
 class ClientContract:
     email: str
     contract: Contract
+    # When the client asked that their data be kept but no longer used (art. 18).
+    restricted_at: datetime | None = None
 
 
 def contract_categories(policy: Policy) -> list[str]:
@@ -212,11 +214,13 @@ def end_contract(contract: Contract, ends_on: date) -> Contract:
 
 
 def list_contracts(session: Session, email: str | None = None) -> list[ClientContract]:
-    query = select(Subject.email, Contract).join(Subject, Subject.id == Contract.subject_id)
+    query = select(Subject.email, Contract, Subject.restricted_at).join(
+        Subject, Subject.id == Contract.subject_id
+    )
     if email is not None:
         query = query.where(Subject.email_index.in_(email_indexes(session, _address(email))))
     query = query.order_by(Contract.starts_on, Contract.recorded_at)
-    return [ClientContract(address, contract) for address, contract in session.execute(query)]
+    return [ClientContract(*found) for found in session.execute(query)]
 
 
 def contracts_of(session: Session, subject_id: uuid.UUID) -> list[Contract]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, defer
 
 from privet.intake.models import Submission
 from privet.policy.schema import Policy
+from privet.subjects.models import Subject
 from privet.subjects.service import find_subject
 
 PAGE_SIZE = 50
@@ -34,6 +35,8 @@ class Listed:
     submission: Submission
     # None for staff who may not read contents: then they were never even decrypted.
     fields: dict[str, str] | None
+    # When the person asked that their data be kept but no longer used (art. 18).
+    restricted_at: datetime | None
 
 
 def recent(session: Session, *, email: str | None = None, contents: bool) -> list[Listed]:
@@ -44,21 +47,24 @@ def recent(session: Session, *, email: str | None = None, contents: bool) -> lis
         if subject is None:
             return []
         query = query.where(Submission.subject_id == subject.id)
-    return [_listed(found, contents) for found in session.scalars(query)]
+    return [_listed(found, when, contents) for found, when in session.execute(query)]
 
 
 def one(session: Session, submission_id: uuid.UUID, *, contents: bool) -> Listed | None:
-    found = session.scalars(_select(contents).where(Submission.id == submission_id)).first()
-    return None if found is None else _listed(found, contents)
+    row = session.execute(_select(contents).where(Submission.id == submission_id)).first()
+    return None if row is None else _listed(row[0], row[1], contents)
 
 
-def _select(contents: bool) -> Select[Submission]:
-    query = select(Submission)
+def _select(contents: bool) -> Select[Submission, datetime | None]:
+    query = select(Submission, Subject.restricted_at).outerjoin(
+        Subject, Subject.id == Submission.subject_id
+    )
     return query if contents else query.options(defer(Submission.fields, raiseload=True))
 
 
-def _listed(submission: Submission, contents: bool) -> Listed:
-    return Listed(submission, json.loads(submission.fields) if contents else None)
+def _listed(submission: Submission, restricted_at: datetime | None, contents: bool) -> Listed:
+    fields = json.loads(submission.fields) if contents else None
+    return Listed(submission, fields, restricted_at)
 
 
 def flag(
