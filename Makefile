@@ -6,8 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 .PHONY: run test lint system-deps bench
 
 run: $(STAMP)
-	@test -f policy.yaml || $(BIN)/privet init --template ntoprog
-	$(BIN)/privet serve
+	$(BIN)/privet demo --template ntoprog
 
 test: $(STAMP) system-deps lint
 	$(BIN)/pytest

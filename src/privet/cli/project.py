@@ -7,7 +7,7 @@ import shutil
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -26,14 +26,21 @@ from privet.cli.common import (
     store_from,
     transport_from,
 )
+from privet.clock import Clock
+from privet.config import Settings
 from privet.notify.loop import DeliveryLoop
 from privet.periodic import Periodic
 from privet.policy.ropa import as_csv, record_of_processing
+from privet.policy.schema import Policy
 from privet.policy.summary import summarise
 from privet.policy.texts import choose_language
 from privet.retention.watch import retention_chores
 from privet.rights.reminders import request_chores
+from privet.store.open import Store
 from privet.transparency.versions import record_policy_in_force
+
+if TYPE_CHECKING:  # the web stack is imported only by the commands that serve
+    from fastapi import FastAPI
 
 TEMPLATES = Path(__file__).parent.parent / "policy" / "templates"
 
@@ -44,10 +51,7 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a starter policy.yaml from one of the example policies."""
-    source = TEMPLATES / template / "policy.yaml"
-    if not source.is_file():
-        names = ", ".join(sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir()))
-        fail(f"no template '{template}' (templates: {names})")
+    source = template_file(template)
     target = settings_from(policy).policy
     if target.exists() and not force:
         fail(f"{target} exists; pass --force to overwrite it")
@@ -98,23 +102,32 @@ def serve(
     a day; officers are mailed if a sweep fails. An encrypted backup is taken once a day into
     PRIVET_BACKUP_DIR (default: backups/ beside the key file; off: none), and officers are
     mailed if it fails."""
-    import uvicorn
-
     from privet.web.app import create_app
 
     settings = settings_from(policy, db)
     clock = clock_for(as_of)
     loaded = policy_from(settings)
     store = store_from(settings, clock)
-    with store.transaction() as session:
-        source = settings.policy.read_text(encoding="utf-8")
-        record_policy_in_force(session, loaded, source, clock.now())
     out.print(
         f"privet: {loaded.controller.name}'s policy {loaded.policy.version} at "
         f"http://{host}:{port} (admin: /admin, API docs: /docs)",
         highlight=False,
     )
-    web_app = create_app(settings, loaded, store, clock)
+    run_service(create_app(settings, loaded, store, clock), settings, loaded, store, clock,
+                host=host, port=port)  # fmt: skip
+
+
+def run_service(
+    web_app: FastAPI, settings: Settings, loaded: Policy, store: Store, clock: Clock, *,
+    host: str, port: int,
+) -> None:  # fmt: skip
+    """Serve `web_app` with privet's chores beside it until stopped: what `serve` and
+    `demo` share. The policy in force is recorded first, as its first version if none is."""
+    import uvicorn
+
+    with store.transaction() as session:
+        source = settings.policy.read_text(encoding="utf-8")
+        record_policy_in_force(session, loaded, source, clock.now())
     chores = partial(request_chores, store, loaded, settings.base_url, clock)
     retention = partial(retention_chores, store, loaded, settings.base_url, clock)
     loops = [
@@ -139,3 +152,12 @@ def serve(
     finally:
         for loop in loops:
             loop.stop()
+
+
+def template_file(name: str) -> Path:
+    """The policy.yaml of an example policy, or exit 1 naming the templates there are."""
+    source = TEMPLATES / name / "policy.yaml"
+    if not source.is_file():
+        names = ", ".join(sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir()))
+        fail(f"no template '{name}' (templates: {names})")
+    return source
