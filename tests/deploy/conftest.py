@@ -122,8 +122,9 @@ def serving(
         stop(servers)  # the failure under way says what went wrong
         raise
     for server, code in zip(servers, stop(servers), strict=True):
-        # uvicorn shuts down, then ends by the signal it caught: -SIGTERM is a clean stop.
-        assert code in (0, -signal.SIGTERM), f"privet ended with {code}:\n{server.log.read_text()}"
+        # Requests under way finish, then each chore's pass, then the process exits 0.
+        assert code == 0, f"privet ended with {code}:\n{server.log.read_text()}"
+        assert [e for e in server.entries() if e["event"] == "stopped"], server.log.read_text()
 
 
 def stop(servers: list[Server]) -> list[int]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
+import signal
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -41,6 +43,8 @@ from privet.transparency.versions import record_policy_in_force
 
 if TYPE_CHECKING:  # the web stack is imported only by the commands that serve
     from fastapi import FastAPI
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent.parent / "policy" / "templates"
 
@@ -122,27 +126,19 @@ def run_service(
     host: str, port: int,
 ) -> None:  # fmt: skip
     """Serve `web_app` with privet's chores beside it until stopped: what `serve` and
-    `demo` share. The policy in force is recorded first, as its first version if none is."""
+    `demo` share. The policy in force is recorded first, as its first version if none is.
+
+    SIGTERM (systemd's stop) and Ctrl+C end it cleanly: uvicorn finishes the requests under
+    way, then each chore its pass, and the process exits 0."""
     import uvicorn
 
     with store.transaction() as session:
         source = settings.policy.read_text(encoding="utf-8")
         record_policy_in_force(session, loaded, source, clock.now())
-    chores = partial(request_chores, store, loaded, settings.base_url, clock)
-    retention = partial(retention_chores, store, loaded, settings.base_url, clock)
-    loops = [
-        DeliveryLoop(store.sessions, transport_from(settings), clock),
-        Periodic("privet-requests", timedelta(hours=1), chores),
-        Periodic("privet-retention", timedelta(hours=1), retention),
-        Periodic(
-            "privet-analytics", timedelta(hours=1), partial(roll_up_chore, store, loaded, clock)
-        ),
-    ]
-    if settings.backup_dir is not None:
-        backups = partial(backup_chore, store, loaded, settings, clock)
-        loops.append(Periodic("privet-backup", timedelta(hours=1), backups))
+    loops = _chores(settings, loaded, store, clock)
     for loop in loops:
         loop.start()
+    before = signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         # proxy_headers off: privet believes X-Forwarded-For only from PRIVET_TRUSTED_PROXIES.
         uvicorn.run(
@@ -152,6 +148,31 @@ def run_service(
     finally:
         for loop in loops:
             loop.stop()
+        signal.signal(signal.SIGTERM, before)
+        log.info("stopped", extra={"chores": len(loops)})
+
+
+def _chores(settings: Settings, loaded: Policy, store: Store, clock: Clock) -> list[Periodic]:
+    """Mail delivery, deadline reminders, retention sweeps, analytics roll-ups, backups."""
+    chores = partial(request_chores, store, loaded, settings.base_url, clock)
+    retention = partial(retention_chores, store, loaded, settings.base_url, clock)
+    analytics = partial(roll_up_chore, store, loaded, clock)
+    loops: list[Periodic] = [
+        DeliveryLoop(store.sessions, transport_from(settings), clock),
+        Periodic("privet-requests", timedelta(hours=1), chores),
+        Periodic("privet-retention", timedelta(hours=1), retention),
+        Periodic("privet-analytics", timedelta(hours=1), analytics),
+    ]
+    if settings.backup_dir is not None:
+        backups = partial(backup_chore, store, loaded, settings, clock)
+        loops.append(Periodic("privet-backup", timedelta(hours=1), backups))
+    return loops
+
+
+def _exit_cleanly(_signal: int, _frame: object) -> None:
+    # uvicorn catches SIGTERM to shut down, then puts this handler back and raises the
+    # signal again; the default handler would end the process before the chores stop.
+    raise SystemExit(0)
 
 
 def template_file(name: str) -> Path:
