@@ -132,8 +132,9 @@ SETTINGS = {
     "erasure_ledger": Setting(
         "PRIVET_ERASURE_LEDGER",
         "",
-        "File that notes every erasure (a blind index, never an address), so restoring a "
-        "backup cannot bring an erased person back. Empty: privet.erasures beside the key file.",
+        "File that notes every erasure and every unsubscribe or objection to marketing (a "
+        "blind index, never an address), so restoring a backup cannot bring an erased person "
+        "back nor mail someone who said no. Empty: privet.erasures beside the key file.",
     ),
 }
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from backup.conftest import KEY, every_row, opened
 from conftest import NOW, make_settings
 from privet.backup.errors import BackupFailed
-from privet.backup.ledger import Entry, ErasureLedger
+from privet.backup.ledger import Entry, ErasureLedger, Unsubscribe
 from privet.backup.restore import reapply_ledger, restore_backup
 from privet.backup.take import take_backup
 from privet.clock import FixedClock
@@ -45,7 +45,7 @@ def test_an_erased_person_stays_erased_after_restoring_an_older_backup(
     erase_by_staff(store, policy, make_settings(tmp_path, database_url), "ann@example.org")
     restored = restore_backup(make_settings(tmp_path, empty_url), policy,
                               tmp_path / "older.backup", clock)  # fmt: skip
-    assert (restored.ledger.entries, restored.ledger.people) == (1, 1)
+    assert (restored.ledger.erasures, restored.ledger.people) == (1, 1)
     with opened(empty_url, tmp_path, clock) as copy, copy.transaction() as session:
         assert find_subject(session, "ann@example.org") is None
         assert is_suppressed(session, email_index(session, "ann@example.org"))
@@ -62,7 +62,7 @@ def test_applying_the_ledger_again_changes_nothing(
         erase_subject(session, policy, "ann@example.org", ledger=ledger, language="en", now=NOW)
     after_erasure = every_row(store)
     again = reapply_ledger(store, policy, ledger, clock)
-    assert (again.entries, again.people) == (1, 0)
+    assert (again.erasures, again.people) == (1, 0)
     assert every_row(store) == after_erasure
 
 
@@ -90,7 +90,7 @@ def test_entries_under_another_key_are_counted_not_applied(
         index = email_index(session, "ann@example.org")
     ledger.append(Entry(NOW, "00000000", index, None))
     done = reapply_ledger(store, policy, ledger, clock)
-    assert (done.entries, done.other_key) == (0, 1)
+    assert (done.erasures, done.other_key) == (0, 1)
     with store.transaction() as session:
         assert find_subject(session, "ann@example.org") is not None
 
@@ -104,4 +104,20 @@ def test_a_last_line_cut_short_is_skipped_and_a_damaged_one_named(tmp_path: Path
     with ledger.path.open("ab") as file:
         file.write(b"\n")
     with pytest.raises(BackupFailed, match=f"{ledger.path}:2: not an entry"):
+        list(ledger.entries())
+
+
+def test_unsubscribes_read_back_apart_and_an_unknown_kind_is_named(tmp_path: Path) -> None:
+    ledger = ErasureLedger(tmp_path / "erasures")
+    unsubscribe = Unsubscribe(NOW, KEY.id, "b" * 64, "objection")
+    erasure = Entry(NOW, KEY.id, "a" * 64, None)
+    ledger.append(unsubscribe)
+    ledger.append(erasure)
+    assert list(ledger.entries()) == [unsubscribe, erasure]
+    assert (list(ledger.erasures()), list(ledger.unsubscribes())) == ([erasure], [unsubscribe])
+    # Without "request", a privet older than unsubscribes refuses the line, never erases.
+    assert "request" not in ledger.path.read_text().splitlines()[0]
+    with ledger.path.open("ab") as file:
+        file.write(b'{"at": "2026-11-23T12:00:00+00:00", "index": "c", "key": "k", "kind": "x"}\n')
+    with pytest.raises(BackupFailed, match=f"{ledger.path}:3: not an entry"):
         list(ledger.entries())

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import ROOT
+from privet.backup.ledger import ErasureLedger
 from privet.intake.notices import Notices
 from privet.policy.load import load_policy
 from privet.policy.schema import Policy
@@ -26,3 +29,8 @@ def single_opt_in(ntropic: Policy) -> Policy:
     assert ntropic.marketing is not None
     marketing = ntropic.marketing.model_copy(update={"double_opt_in": False})
     return ntropic.model_copy(update={"marketing": marketing})
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> ErasureLedger:
+    return ErasureLedger(tmp_path / "privet.erasures")

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from conftest import NOW, TEST_SECRET, make_settings
 from marketing.conftest import INQUIRY, NTROPIC
+from privet.backup.ledger import ErasureLedger
 from privet.cli import app
 from privet.clock import FixedClock
 from privet.intake.notices import Notices
@@ -40,7 +41,8 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
             submit(session, single, "inquiry", values, NOW, notices=notices)
         bea = find_subject(session, "bea@example.org")
         assert bea is not None
-        service.unsubscribe(session, service.unsubscribe_token(store.keyring, bea.id), NOW)
+        token = service.unsubscribe_token(store.keyring, bea.id)
+        service.unsubscribe(session, token, NOW, ledger=ErasureLedger(tmp_path / "erasures"))
     store.close()
     return url
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from conftest import make_settings
 from marketing.conftest import INQUIRY, NTROPIC
+from privet.backup.ledger import ErasureLedger
 from privet.clock import FixedClock
 from privet.marketing.export import mailable
 from privet.marketing.models import Suppression
@@ -21,9 +22,10 @@ URL = "/api/v1/forms/inquiry/submissions"
 
 
 @pytest.fixture
-def site(web_store: Store, sqlite_url: str, ntropic: Policy, clock: FixedClock,
-         tmp_path: Path) -> TestClient:  # fmt: skip
-    settings = make_settings(tmp_path, sqlite_url, policy=NTROPIC, operator_email="off")
+def site(*, web_store: Store, sqlite_url: str, ntropic: Policy, clock: FixedClock,
+         tmp_path: Path, ledger: ErasureLedger) -> TestClient:  # fmt: skip
+    settings = make_settings(tmp_path, sqlite_url, policy=NTROPIC, operator_email="off",
+                             erasure_ledger=ledger.path)  # fmt: skip
     return TestClient(create_app(settings, ntropic, web_store, clock))
 
 
@@ -57,7 +59,9 @@ def test_an_opt_in_is_confirmed_from_the_emailed_link(site: TestClient, web_stor
     assert site.post(link + "x").status_code == 404
 
 
-def test_one_click_unsubscribe_as_rfc_8058_sends_it(site: TestClient, web_store: Store) -> None:
+def test_one_click_unsubscribe_as_rfc_8058_sends_it(
+    site: TestClient, web_store: Store, ledger: ErasureLedger
+) -> None:
     site.post(URL, json=INQUIRY | {"privet_marketing": True})
     confirm = _link(web_store, "/marketing/confirm")
     site.post(confirm)
@@ -73,6 +77,8 @@ def test_one_click_unsubscribe_as_rfc_8058_sends_it(site: TestClient, web_store:
     assert response.status_code == 200 and "no more marketing email" in response.text
     with web_store.transaction() as session:
         assert len(session.scalars(select(Suppression)).all()) == 1
+    # Noted in the app's ledger, so a restore of an older backup cannot undo it.
+    assert [entry.reason for entry in ledger.unsubscribes()] == ["unsubscribe"]
 
 
 def test_a_bad_unsubscribe_link_says_so_and_changes_nothing(site: TestClient) -> None:

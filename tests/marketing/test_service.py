@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 
 from conftest import NOW
 from marketing.conftest import INQUIRY, NOTICES
+from privet.backup.ledger import ErasureLedger, Unsubscribe
 from privet.intake.service import SubmissionInvalid, submit
 from privet.marketing import export, service
 from privet.marketing.models import MarketingConsent, Suppression
@@ -14,7 +15,7 @@ from privet.notify.models import OutboxMessage
 from privet.policy.schema import Policy
 from privet.store.open import Store
 from privet.subjects.models import Subject
-from privet.subjects.service import find_subject
+from privet.subjects.service import email_index, find_subject
 
 OPT_IN = INQUIRY | {"privet_marketing": "true"}
 
@@ -94,11 +95,11 @@ def test_a_confirmation_link_expires_and_cannot_be_guessed(store: Store, ntropic
 
 
 def test_unsubscribing_suppresses_and_survives_a_new_submission(
-    store: Store, single_opt_in: Policy
+    store: Store, single_opt_in: Policy, ledger: ErasureLedger
 ) -> None:
     _send(store, single_opt_in, OPT_IN)
     with store.transaction() as session:
-        assert service.unsubscribe(session, _token(store), NOW)
+        assert service.unsubscribe(session, _token(store), NOW, ledger=ledger)
     _send(store, single_opt_in, INQUIRY, NOW + timedelta(days=1))  # box left unticked
     assert _mailable(store, single_opt_in) == []
     with store.transaction() as session:
@@ -107,13 +108,41 @@ def test_unsubscribing_suppresses_and_survives_a_new_submission(
         assert session.scalars(select(Suppression)).one().reason == "unsubscribe"
 
 
+def test_an_unsubscribe_is_on_disk_before_it_commits_and_names_no_one(
+    store: Store, single_opt_in: Policy, ledger: ErasureLedger
+) -> None:
+    _send(store, single_opt_in, OPT_IN)
+    token = _token(store)
+    with pytest.raises(RuntimeError), store.transaction() as session:
+        assert service.unsubscribe(session, token, NOW, ledger=ledger)
+        raise RuntimeError("the process dies before the commit")
+    (entry,) = ledger.entries()
+    with store.transaction() as session:
+        index = email_index(session, "ann@example.org")
+    assert entry == Unsubscribe(NOW, store.keyring.key_id, index, "unsubscribe")
+    noted = ledger.path.read_text()
+    assert "ann@example.org" not in noted and "ann" not in noted.lower()
+    assert ledger.path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_second_click_adds_no_line_to_the_ledger(
+    store: Store, single_opt_in: Policy, ledger: ErasureLedger
+) -> None:
+    _send(store, single_opt_in, OPT_IN)
+    token = _token(store)
+    for _ in range(2):
+        with store.transaction() as session:
+            assert service.unsubscribe(session, token, NOW, ledger=ledger)
+    assert [entry.reason for entry in ledger.unsubscribes()] == ["unsubscribe"]
+
+
 def test_a_suppressed_address_must_confirm_to_subscribe_again(
-    store: Store, single_opt_in: Policy
+    store: Store, single_opt_in: Policy, ledger: ErasureLedger
 ) -> None:
     """Even under single opt-in: only the address's owner can lift a suppression."""
     _send(store, single_opt_in, OPT_IN)
     with store.transaction() as session:
-        service.unsubscribe(session, _token(store), NOW)
+        service.unsubscribe(session, _token(store), NOW, ledger=ledger)
     with store.transaction() as session:
         received = submit(session, single_opt_in, "inquiry", OPT_IN, NOW, notices=NOTICES)
         mail = session.scalars(select(OutboxMessage)).one()
@@ -125,10 +154,12 @@ def test_a_suppressed_address_must_confirm_to_subscribe_again(
     assert _mailable(store, single_opt_in) == ["ann@example.org"]
 
 
-def test_the_suppression_outlives_the_person(store: Store, single_opt_in: Policy) -> None:
+def test_the_suppression_outlives_the_person(
+    store: Store, single_opt_in: Policy, ledger: ErasureLedger
+) -> None:
     _send(store, single_opt_in, OPT_IN)
     with store.transaction() as session:
-        service.unsubscribe(session, _token(store), NOW)
+        service.unsubscribe(session, _token(store), NOW, ledger=ledger)
         session.execute(delete(Subject))  # erased, with everything about them
     with store.transaction() as session:
         assert session.scalars(select(MarketingConsent)).all() == []
@@ -138,14 +169,17 @@ def test_the_suppression_outlives_the_person(store: Store, single_opt_in: Policy
     assert _mailable(store, single_opt_in) == []
 
 
-def test_a_forged_or_foreign_token_unsubscribes_nobody(store: Store, single_opt_in: Policy) -> None:
+def test_a_forged_or_foreign_token_unsubscribes_nobody(
+    store: Store, single_opt_in: Policy, ledger: ErasureLedger
+) -> None:
     _send(store, single_opt_in, OPT_IN)
     token = _token(store)
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     with store.transaction() as session:
-        assert not service.unsubscribe(session, forged, NOW)
-        assert not service.unsubscribe(session, "not-a-token", NOW)
+        assert not service.unsubscribe(session, forged, NOW, ledger=ledger)
+        assert not service.unsubscribe(session, "not-a-token", NOW, ledger=ledger)
     assert _mailable(store, single_opt_in) == ["ann@example.org"]
+    assert list(ledger.entries()) == []
     assert "ann" not in token and str(find_subject_id(store)) not in token
 
 
@@ -169,7 +203,7 @@ def test_the_export_leaves_out_objecting_and_restricted_people(
 
 
 def test_the_export_names_people_and_gives_their_unsubscribe_link(
-    store: Store, single_opt_in: Policy
+    store: Store, single_opt_in: Policy, ledger: ErasureLedger
 ) -> None:
     _send(store, single_opt_in, OPT_IN)
     _send(store, single_opt_in, OPT_IN, NOW + timedelta(days=1))  # one row a person
@@ -179,7 +213,7 @@ def test_the_export_names_people_and_gives_their_unsubscribe_link(
     assert row.consented_at == NOW + timedelta(days=1)
     token = row.unsubscribe_url.removeprefix(f"{NOTICES.base_url}/unsubscribe/")
     with store.transaction() as session:
-        assert service.unsubscribe(session, token, NOW)
+        assert service.unsubscribe(session, token, NOW, ledger=ledger)
     assert _mailable(store, single_opt_in) == []
 
 

@@ -79,7 +79,9 @@ def plant(store: Store, policy: Policy, tmp_path: Path) -> None:
         receive_request(session, policy, asked, language="en", now=NOW)
         queue_email(session, PEOPLE[1], "About your quote", "Hello", NOW)
         record_contract(session, policy, NewContract(CLIENT, "NTO-2026-07", NOW.date()), NOW)
-        object_to_marketing(session, OBJECTOR, NOW)
+        object_to_marketing(
+            session, OBJECTOR, NOW, ledger=ErasureLedger(tmp_path / "privet.erasures")
+        )
         decision = Decision(
             VISITOR, policy.policy.version, "banner", ["analytics"], [], False, "en"
         )

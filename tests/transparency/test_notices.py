@@ -4,11 +4,13 @@ language, with what words; and nobody when the policy does not promise email."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from conftest import NOW
+from privet.backup.ledger import ErasureLedger
 from privet.marketing import service as marketing
 from privet.notify.models import OutboxMessage
 from privet.policy.schema import Policy
@@ -26,7 +28,7 @@ DOUBLE_OPT_IN = NTROPIC  # whose marketing section asks the address's owner to c
 RELATED = {"ann@example.org", "bea@example.org", "cat@example.org", "dan@example.org"}
 
 
-def everyone(store: Store, policy: Policy) -> None:
+def everyone(store: Store, policy: Policy, ledger: ErasureLedger) -> None:
     """Four people with a relationship, and as many without one."""
     client(store, policy, "ann@example.org")  # a contract in force, no language known
     subscriber(store, "bea@example.org", "en")
@@ -44,7 +46,8 @@ def everyone(store: Store, policy: Policy) -> None:
         hal = find_subject(session, "hal@example.org")
         kim = find_subject(session, "kim@example.org")
         assert hal is not None and kim is not None
-        marketing.unsubscribe(session, marketing.unsubscribe_token(store.keyring, hal.id), NOW)
+        token = marketing.unsubscribe_token(store.keyring, hal.id)
+        marketing.unsubscribe(session, token, NOW, ledger=ledger)
         kim.objected_at = NOW
         jon = Asked("access", "jon@example.org")  # asks, and never proves the address
         rights.receive_request(session, policy, jon, language="en", now=NOW)
@@ -65,9 +68,11 @@ def outbox(store: Store) -> dict[str, OutboxMessage]:
     return by_recipient
 
 
-def test_only_people_with_a_relationship_are_told_once_each(store: Store, policy: Policy) -> None:
+def test_only_people_with_a_relationship_are_told_once_each(
+    store: Store, policy: Policy, tmp_path: Path
+) -> None:
     publish(store, edition(), "First published version")
-    everyone(store, policy)
+    everyone(store, policy, ErasureLedger(tmp_path / "privet.erasures"))
     assert outbox(store) == {}
     published = publish(store, edition(version=SECOND, change_notice="email"), "Clearer")
     sent = outbox(store)

@@ -1,10 +1,12 @@
-"""The erasure ledger: every erasure noted outside the database, so no restore undoes it.
+"""The erasure ledger: every erasure and unsubscribe noted outside the database, so no
+restore undoes it.
 
-A backup taken before a person was erased still holds them, and restoring it would bring
-them back. The restored database cannot know what happened after its backup, so each
-erasure is first appended here, and the file forced to disk, before the erasure commits;
-a restore then erases everyone in the ledger again. One JSON object a line: when, the id
-of the key, the blind index of the address (never the address), and the request answered.
+A backup taken before a person was erased, or unsubscribed, still holds them as they were,
+and restoring it would bring them back. The restored database cannot know what happened
+after its backup, so each erasure and unsubscribe is first appended here, and the file
+forced to disk, before it commits; a restore then makes every one of them again. One JSON
+object a line: when, the id of the key, the blind index of the address (never the
+address), and the request answered (an erasure) or the reason (an unsubscribe).
 """
 
 from __future__ import annotations
@@ -22,26 +24,40 @@ from privet.backup.errors import BackupFailed
 
 @dataclass(frozen=True)
 class Entry:
+    """An erasure."""
+
     at: datetime
     key_id: str
     email_index: str
     request: uuid.UUID | None
 
     def line(self) -> bytes:
-        fields = {
-            "at": self.at.isoformat(),
-            "key": self.key_id,
-            "index": self.email_index,
-            "request": str(self.request) if self.request else None,
-        }
-        return json.dumps(fields, sort_keys=True).encode("ascii") + b"\n"
+        return _line(self, kind="erasure", request=str(self.request) if self.request else None)
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """Marketing to an address ended: an unsubscribe, or an objection to marketing."""
+
+    at: datetime
+    key_id: str
+    email_index: str
+    reason: str  # the suppression's reason code: unsubscribe, objection
+
+    def line(self) -> bytes:
+        # No "request" field: a privet older than unsubscribes in the ledger refuses the
+        # line (FILE:LINE) instead of taking it for an erasure.
+        return _line(self, kind="unsubscribe", reason=self.reason)
 
 
 @dataclass(frozen=True)
 class ErasureLedger:
+    """Every erasure, and every marketing unsubscribe too: named, as its setting
+    PRIVET_ERASURE_LEDGER is, for what it held first."""
+
     path: Path
 
-    def append(self, entry: Entry) -> None:
+    def append(self, entry: Entry | Unsubscribe) -> None:
         """Add `entry`, on disk before this returns; several processes may append at once
         (one write of a short line to a file opened for appending is never interleaved)."""
         created = not self.path.exists()
@@ -58,9 +74,9 @@ class ErasureLedger:
             finally:
                 os.close(folder)
 
-    def entries(self) -> Iterator[Entry]:
+    def entries(self) -> Iterator[Entry | Unsubscribe]:
         """Every entry, oldest first. A last line cut short was never acknowledged (the
-        process died while writing it, before its erasure could commit): it is skipped."""
+        process died while writing it, before what it notes could commit): it is skipped."""
         if not self.path.exists():
             return
         with self.path.open("rb") as lines:
@@ -69,15 +85,27 @@ class ErasureLedger:
                     return
                 yield self._parse(number, line)
 
-    def _parse(self, number: int, line: bytes) -> Entry:
+    def erasures(self) -> Iterator[Entry]:
+        return (entry for entry in self.entries() if isinstance(entry, Entry))
+
+    def unsubscribes(self) -> Iterator[Unsubscribe]:
+        return (entry for entry in self.entries() if isinstance(entry, Unsubscribe))
+
+    def _parse(self, number: int, line: bytes) -> Entry | Unsubscribe:
         try:
             fields = json.loads(line)
-            request = fields["request"]
-            return Entry(
-                datetime.fromisoformat(fields["at"]), str(fields["key"]), str(fields["index"]),
-                uuid.UUID(request) if request else None,
-            )  # fmt: skip
-        except (ValueError, KeyError, TypeError):
-            raise BackupFailed(
-                f"{self.path}:{number}: not an entry of the erasure ledger"
-            ) from None
+            noted = datetime.fromisoformat(fields["at"]), str(fields["key"]), str(fields["index"])
+            kind = fields.get("kind", "erasure")  # lines written before unsubscribes had none
+            if kind == "erasure":
+                request = fields["request"]
+                return Entry(*noted, uuid.UUID(request) if request else None)
+            if kind == "unsubscribe":
+                return Unsubscribe(*noted, str(fields["reason"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
+        raise BackupFailed(f"{self.path}:{number}: not an entry of the erasure ledger")
+
+
+def _line(entry: Entry | Unsubscribe, **fields: str | None) -> bytes:
+    common = {"at": entry.at.isoformat(), "key": entry.key_id, "index": entry.email_index}
+    return json.dumps(common | fields, sort_keys=True).encode("ascii") + b"\n"

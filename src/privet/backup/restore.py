@@ -1,5 +1,5 @@
 """`privet restore`: a backup put back into an empty database, checked, and every erasure
-of the ledger made again.
+and unsubscribe of the ledger made again.
 
 Nothing reaches the target before the whole file is authenticated: it is decrypted into a
 private temporary folder first. SQLite: the restored file is checked, migrated and cleared
@@ -14,9 +14,10 @@ import contextlib
 import dataclasses
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine
@@ -25,10 +26,11 @@ from sqlalchemy.engine import make_url
 from privet.backup import postgres, sqlite
 from privet.backup.errors import RestoreRefused
 from privet.backup.keys import BackupKey, configured_keys
-from privet.backup.ledger import ErasureLedger
+from privet.backup.ledger import Entry, ErasureLedger, Unsubscribe
 from privet.backup.sealing import Header, unseal
 from privet.clock import Clock
 from privet.config import Settings
+from privet.marketing.service import reapply_unsubscribe
 from privet.policy.schema import Policy
 from privet.policy.texts import choose_language
 from privet.rights.erase import erase_indexed
@@ -37,14 +39,19 @@ from privet.store.migrate import MIGRATIONS, current_revision
 from privet.store.open import Store, open_store
 from privet.store.rotation import RotationFailed, rotate
 
+Noted = TypeVar("Noted", Entry, Unsubscribe)
+
 
 @dataclass
 class Reapplied:
     """What re-applying the erasure ledger did."""
 
-    entries: int = 0
+    erasures: int = 0
     # People the backup still held, erased again (what the law keeps stays, restricted).
     people: int = 0
+    unsubscribes: int = 0
+    # People whose opt-in the backup still held, withdrawn again.
+    subscribers: int = 0
     # Entries made under another secret key: their blind index cannot match here.
     other_key: int = 0
 
@@ -75,42 +82,54 @@ def restore_backup(settings: Settings, policy: Policy, source: Path, clock: Cloc
 
 
 def reapply_ledger(store: Store, policy: Policy, ledger: ErasureLedger, clock: Clock) -> Reapplied:
-    """Erase again everyone the ledger names; idempotent (erasing twice changes nothing).
+    """Erase again everyone the ledger names, then unsubscribe again everyone it names;
+    idempotent (erasing or unsubscribing twice changes nothing).
 
     An entry matches rows indexed under the key it was made with. A backup taken before a
     key rotation holds rows under the older key, and erasures since are under the new one:
     so the entries are applied, the rows moved to the current key, and the entries applied
     again (docs/security.md#key-rotation)."""
-    done, found = _reapply(store, policy, ledger, clock)
+    done, erased, unsubscribed = _reapply(store, policy, ledger, clock)
     if len(store.keyring.keys) > 1:
         try:
             rotate(store)
         except RotationFailed as error:
             message = f"the restored rows cannot move to the current key: {error}"
             raise RestoreRefused(message) from None
-        done, again = _reapply(store, policy, ledger, clock)
-        found |= again
-    done.people = len(found)
+        done, erased_too, unsubscribed_too = _reapply(store, policy, ledger, clock)
+        erased, unsubscribed = erased | erased_too, unsubscribed | unsubscribed_too
+    done.people, done.subscribers = len(erased), len(unsubscribed)
     return done
 
 
 def _reapply(
     store: Store, policy: Policy, ledger: ErasureLedger, clock: Clock
-) -> tuple[Reapplied, set[str]]:
-    """One pass over the ledger; the indexes of the people it found."""
-    done, found = Reapplied(), set()
+) -> tuple[Reapplied, set[str], set[str]]:
+    """One pass over the ledger, erasures first; the indexes of the people it erased, and
+    of those whose opt-in it withdrew."""
+    done, erased, unsubscribed = Reapplied(), set[str](), set[str]()
     language = choose_language(policy, None)
     with store.transaction() as session:
-        for entry in ledger.entries():
-            if entry.key_id not in store.keyring.key_ids:
-                done.other_key += 1
-                continue
-            erased = erase_indexed(session, policy, [entry.email_index], language=language,
-                                   now=clock.now(), keep_request=entry.request)  # fmt: skip
-            done.entries += 1
-            if erased.deleted or erased.kept:
-                found.add(entry.email_index)
-    return done, found
+        for entry in _matching(ledger.erasures(), store, done):
+            erasure = erase_indexed(session, policy, [entry.email_index], language=language,
+                                  now=clock.now(), keep_request=entry.request)  # fmt: skip
+            done.erasures += 1
+            if erasure.deleted or erasure.kept:
+                erased.add(entry.email_index)
+        for noted in _matching(ledger.unsubscribes(), store, done):
+            if reapply_unsubscribe(session, noted.email_index, noted.reason, noted.at):
+                unsubscribed.add(noted.email_index)
+            done.unsubscribes += 1
+    return done, erased, unsubscribed
+
+
+def _matching(entries: Iterable[Noted], store: Store, done: Reapplied) -> Iterator[Noted]:
+    """The entries made under a key of this store; the others are counted, not applied."""
+    for entry in entries:
+        if entry.key_id in store.keyring.key_ids:
+            yield entry
+        else:
+            done.other_key += 1
 
 
 def _into_sqlite(

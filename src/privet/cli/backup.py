@@ -57,7 +57,7 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Restore a backup into an empty database, check it, and erase again everyone erased
-    since (the erasure ledger).
+    since, and unsubscribe again everyone unsubscribed since (the erasure ledger).
 
     Refused, with nothing written, when the database is not empty, or the file was altered,
     cut short or sealed with another key. The restored database is migrated to the latest
@@ -73,18 +73,19 @@ def restore(
 
 
 def _said(restored: Restored, ledger: Path) -> list[str]:
-    header, erasures = restored.header, restored.ledger
+    header, again = restored.header, restored.ledger
     lines = [
         f"restored the {header.dialect} database as it was at "
         f"{header.taken_at:%Y-%m-%d %H:%M:%S} UTC (revision {header.revision})",
         f"checked: the file authenticated with key {header.key_id}, the database opens with "
         f"it, and its schema is at revision {restored.revision}",
-        f"erasure ledger {ledger}: {erasures.entries} erasures made again; "
-        f"{erasures.people} people the backup still held were erased",
+        f"erasure ledger {ledger}: {again.erasures} erasures made again, {again.people} "
+        f"people the backup still held were erased; {again.unsubscribes} unsubscribes made "
+        f"again, {again.subscribers} people the backup still had subscribed were unsubscribed",
     ]
-    if erasures.other_key:
+    if again.other_key:
         lines.append(
-            f"warning: {erasures.other_key} ledger entries were made under a key not set "
+            f"warning: {again.other_key} ledger entries were made under a key not set "
             "here and could not be matched: add that key to the key file (below the current "
             "one) or to PRIVET_OLD_SECRET_KEYS, and restore again"
         )

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from privet.backup.ledger import ErasureLedger
 from privet.marketing import service
 from privet.marketing.wording import words
 from privet.policy.texts import choose_language
@@ -30,7 +32,10 @@ def unsubscribe_page(request: Request, token: str, lang: str | None = None) -> H
 
 @router.post("/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
-    return _act(request, service.unsubscribe, token, "marketing/unsubscribe.html", lang)
+    # Noted in the ledger before it commits, so restoring an older backup cannot undo it.
+    ledger = ErasureLedger(request.app.state.settings.erasure_ledger)
+    action = partial(service.unsubscribe, ledger=ledger)
+    return _act(request, action, token, "marketing/unsubscribe.html", lang)
 
 
 @router.get("/marketing/confirm/{token}", response_class=HTMLResponse)

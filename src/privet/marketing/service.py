@@ -3,7 +3,8 @@
 An opt-in counts once it is confirmed (at once, or by the emailed link under double
 opt-in). Unsubscribing withdraws every consent and puts the address's blind index on the
 suppression list, which outlives the subject: after that only the address's owner,
-confirming by email, can subscribe it again.
+confirming by email, can subscribe it again. Each unsubscribe is noted in the erasure
+ledger before it commits, so restoring an older backup does not subscribe anyone again.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from sqlalchemy import ColumnElement, Exists, and_, delete, exists, select, upda
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from privet.backup.ledger import ErasureLedger, Unsubscribe
 from privet.marketing.models import MarketingConsent, Suppression
 from privet.policy.schema import Marketing, Policy
 from privet.policy.texts import text_in
 from privet.store.crypto import Keyring, SecretKeyError
 from privet.store.types import keyring_of
 from privet.subjects.models import Subject
-from privet.subjects.service import email_indexes
+from privet.subjects.service import email_index, email_indexes
 
 OPT_IN_FIELD = "privet_marketing"  # the unticked box of a form with marketing_opt_in
 CONFIRMATION_LIFETIME = timedelta(days=7)
@@ -122,8 +124,9 @@ def unsubscribe_token(keyring: Keyring, subject_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
 
 
-def unsubscribe(session: Session, token: str, now: datetime) -> bool:
-    """Withdraw every marketing consent of the token's subject and suppress their address.
+def unsubscribe(session: Session, token: str, now: datetime, *, ledger: ErasureLedger) -> bool:
+    """Withdraw every marketing consent of the token's subject and suppress their address,
+    noted in the `ledger` before the caller commits.
 
     False if the token is not one privet made. Unsubscribing twice, or after the person
     was erased, is still a success: there is nobody left to mail."""
@@ -132,24 +135,52 @@ def unsubscribe(session: Session, token: str, now: datetime) -> bool:
         return False
     subject = session.get(Subject, subject_id)
     if subject is not None:
-        suppress(session, subject.email_index, "unsubscribe", now)
-        session.execute(
-            update(MarketingConsent)
-            .where(MarketingConsent.subject_id == subject.id)
-            .where(MarketingConsent.withdrawn_at.is_(None))
-            .values(withdrawn_at=now)
-        )
+        suppressed = suppress(session, subject.email_index, "unsubscribe", now)
+        # A second click changes nothing and adds no line: a link that anyone holding it
+        # can post to must not grow the ledger, nor force it to disk, at will.
+        if _withdraw_opt_ins(session, subject.id, now) or suppressed:
+            note_unsubscribe(session, ledger, subject.email, "unsubscribe", now)
     return True
 
 
-def suppress(session: Session, email_index: str, reason: str, now: datetime) -> None:
-    """Put an address on the suppression list; already there, it keeps its first date."""
+def note_unsubscribe(
+    session: Session, ledger: ErasureLedger, email: str, reason: str, now: datetime
+) -> None:
+    """Note in the ledger, on disk before the caller commits, that marketing to `email`
+    ended (`reason`: the suppression's): a restore of an older backup ends it again.
+    Under the current key, as an erasure is (docs/backups.md)."""
+    key_id = keyring_of(session.get_bind().dialect).key_id
+    ledger.append(Unsubscribe(now, key_id, email_index(session, email), reason))
+
+
+def reapply_unsubscribe(session: Session, index: str, reason: str, at: datetime) -> bool:
+    """Make again, in a restored database, an unsubscribe the ledger noted at `at`: the
+    address suppressed, the opt-ins given until then withdrawn; True if it withdrew one.
+
+    An opt-in the owner confirmed after `at` stands, suppression lifted: they subscribed
+    again since, as they alone may. An objection also marks the person again: unlike a
+    suppression, it outlives a new opt-in (GDPR art. 21(3))."""
+    subject = session.scalars(select(Subject).where(Subject.email_index == index)).one_or_none()
+    if subject is not None and reason == "objection":
+        subject.objected_at = subject.objected_at or at
+    if subject is not None and _confirmed_since(session, subject.id, at):
+        return False
+    suppress(session, index, reason, at)
+    until_then = MarketingConsent.given_at <= at  # a later one awaits its owner's confirmation
+    return subject is not None and _withdraw_opt_ins(session, subject.id, at, until_then) > 0
+
+
+def suppress(session: Session, email_index: str, reason: str, now: datetime) -> bool:
+    """Put an address on the suppression list; already there, it keeps its first date and
+    this is False."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(Suppression).values(
         email_index=email_index, suppressed_at=now, reason=reason
     )
-    session.execute(statement.on_conflict_do_nothing(index_elements=["email_index"]))
+    statement = statement.on_conflict_do_nothing(index_elements=["email_index"])
+    done = session.connection().execute(statement)
+    return done.rowcount > 0
 
 
 def is_suppressed(session: Session, *indexes: str) -> bool:
@@ -175,6 +206,26 @@ def may_be_mailed() -> ColumnElement[bool]:
     return and_(
         live_opt_in(), Subject.objected_at.is_(None), Subject.restricted_at.is_(None), ~suppressed()
     )
+
+
+def _withdraw_opt_ins(
+    session: Session, subject_id: uuid.UUID, at: datetime, *only: ColumnElement[bool]
+) -> int:
+    """Withdraw, at `at`, the subject's opt-ins not yet withdrawn (`only` those); how many."""
+    withdrawn = session.connection().execute(
+        update(MarketingConsent)
+        .where(MarketingConsent.subject_id == subject_id, *only)
+        .where(MarketingConsent.withdrawn_at.is_(None))
+        .values(withdrawn_at=at)
+    )
+    return withdrawn.rowcount
+
+
+def _confirmed_since(session: Session, subject_id: uuid.UUID, at: datetime) -> bool:
+    query = select(MarketingConsent.id).where(
+        MarketingConsent.subject_id == subject_id, MarketingConsent.confirmed_at > at
+    )
+    return session.scalars(query.limit(1)).first() is not None
 
 
 def _subject_of_token(keyring: Keyring, token: str) -> uuid.UUID | None:

@@ -17,9 +17,10 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from privet.backup.ledger import ErasureLedger
 from privet.intake.models import Submission
 from privet.marketing.models import MarketingConsent
-from privet.marketing.service import suppress
+from privet.marketing.service import note_unsubscribe, suppress
 from privet.subjects.models import Subject
 from privet.subjects.service import email_index, find_subject
 
@@ -30,8 +31,12 @@ class RectificationRefused(ValueError):
         self.problems = problems
 
 
-def object_to_marketing(session: Session, email: str, now: datetime) -> int:
-    """Stop all marketing to the address; the number of consents withdrawn."""
+def object_to_marketing(
+    session: Session, email: str, now: datetime, *, ledger: ErasureLedger
+) -> int:
+    """Stop all marketing to the address; the number of consents withdrawn. Noted in the
+    `ledger` before the caller commits, so restoring an older backup cannot undo it."""
+    note_unsubscribe(session, ledger, email, "objection", now)
     subject = find_subject(session, email)
     if subject is None:
         suppress(session, email_index(session, email), "objection", now)

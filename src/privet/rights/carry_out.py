@@ -284,7 +284,7 @@ def _mark(
     with store.transaction() as session:
         kind = session.get_one(DataRequest, request_id).kind
         if kind == "objection":
-            actions.object_to_marketing(session, email, context.now)
+            actions.object_to_marketing(session, email, context.now, ledger=context.ledger)
             found = True  # the address is suppressed even when privet holds nothing
         else:
             found = actions.restrict(session, email, context.now)
