@@ -32,5 +32,13 @@ def single_opt_in(ntropic: Policy) -> Policy:
 
 
 @pytest.fixture
+def erasing(single_opt_in: Policy) -> Policy:
+    """Ntropic's policy as it would read with `opt_out_scope: everything` (and single opt-in)."""
+    assert single_opt_in.marketing is not None
+    marketing = single_opt_in.marketing.model_copy(update={"opt_out_scope": "everything"})
+    return single_opt_in.model_copy(update={"marketing": marketing})
+
+
+@pytest.fixture
 def ledger(tmp_path: Path) -> ErasureLedger:
     return ErasureLedger(tmp_path / "privet.erasures")

@@ -1,21 +1,29 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from conftest import make_settings
-from marketing.conftest import INQUIRY, NTROPIC
+from conftest import NOW, make_settings
+from marketing.conftest import INQUIRY, NOTICES, NTROPIC
+from privet.auditlog.service import recent
 from privet.backup.ledger import ErasureLedger
+from privet.clients.models import Contract
+from privet.clients.service import NewContract, record_contract
 from privet.clock import FixedClock
+from privet.intake.models import Submission
+from privet.intake.service import submit
 from privet.marketing.export import mailable
-from privet.marketing.models import Suppression
+from privet.marketing.models import MarketingConsent, Suppression
 from privet.notify.models import OutboxMessage
 from privet.policy.schema import Policy
 from privet.store.open import Store
+from privet.subjects.models import Subject
 from privet.web.app import create_app
 
 URL = "/api/v1/forms/inquiry/submissions"
@@ -84,3 +92,65 @@ def test_one_click_unsubscribe_as_rfc_8058_sends_it(
 def test_a_bad_unsubscribe_link_says_so_and_changes_nothing(site: TestClient) -> None:
     response = site.post("/unsubscribe/bogus")
     assert response.status_code == 404 and "does not work" in response.text
+
+
+Unsubscribed = Callable[[Policy], str]
+
+
+@pytest.fixture
+def unsubscribed(
+    database_url: str, store: Store, clock: FixedClock, tmp_path: Path, ledger: ErasureLedger
+) -> Unsubscribed:
+    """Under a policy: Ann, a client (her contract is kept 7 years: accounting law), and
+    Bob opt in, then each uses their one-click link twice. The page Ann is shown first."""
+
+    def run(policy: Policy) -> str:
+        settings = make_settings(tmp_path, database_url, policy=NTROPIC, operator_email="off",
+                                 erasure_ledger=ledger.path)  # fmt: skip
+        site = TestClient(create_app(settings, policy, store, clock))
+        with store.transaction() as session:
+            for name in ("ann", "bob"):
+                values = INQUIRY | {"email": f"{name}@example.org", "privet_marketing": "yes"}
+                submit(session, policy, "inquiry", values, NOW, notices=NOTICES)
+            contract = NewContract("ann@example.org", "INV-7", date(2026, 1, 5))
+            record_contract(session, policy, contract, NOW)
+            paths = {row.email: row.unsubscribe_url.removeprefix("http://127.0.0.1:8000")
+                     for row in mailable(session, policy, "http://127.0.0.1:8000")}  # fmt: skip
+        one_click = {"List-Unsubscribe": "One-Click"}
+        pages = [site.post(paths[email], data=one_click) for email in sorted(paths) * 2]
+        assert [page.status_code for page in pages] == [200] * 4
+        return pages[0].text
+
+    return run
+
+
+def test_with_opt_out_scope_everything_one_click_also_erases_the_person(
+    unsubscribed: Unsubscribed, store: Store, erasing: Policy, ledger: ErasureLedger
+) -> None:
+    page = unsubscribed(erasing)
+    assert "erased the other data" in page
+    with store.transaction() as session:
+        assert session.scalars(select(Submission)).all() == []
+        assert session.scalars(select(MarketingConsent)).all() == []
+        (ann,) = session.scalars(select(Subject)).all()  # Bob's record is gone
+        assert ann.email == "ann@example.org" and ann.restricted_at == NOW
+        assert [c.reference for c in session.scalars(select(Contract))] == ["INV-7"]
+        assert len(session.scalars(select(Suppression)).all()) == 2
+        erasures = recent(session, action="erase")
+    assert [entry.actor for entry in erasures] == ["privet", "privet"]
+    assert len(list(ledger.erasures())) == 2  # once each: a second click changes nothing
+    assert len(list(ledger.unsubscribes())) == 2
+
+
+def test_with_opt_out_scope_marketing_one_click_only_withdraws_the_opt_in(
+    unsubscribed: Unsubscribed, store: Store, single_opt_in: Policy, ledger: ErasureLedger
+) -> None:
+    page = unsubscribed(single_opt_in)
+    assert "erased" not in page and "no more marketing email" in page
+    with store.transaction() as session:
+        assert len(session.scalars(select(Submission)).all()) == 2
+        assert len(session.scalars(select(Subject)).all()) == 2
+        consents = session.scalars(select(MarketingConsent)).all()
+        assert [consent.withdrawn_at for consent in consents] == [NOW, NOW]
+        assert recent(session, action="erase") == []
+    assert list(ledger.erasures()) == []

@@ -33,6 +33,8 @@ from privet.models import Base
 from privet.notify.service import deliver_all_due
 from privet.policy.load import load_policy
 from privet.policy.schema import Policy
+from privet.rights import service
+from privet.rights.models import DataRequest
 from privet.store.open import Store
 from privet.subjects.service import email_index, find_subject
 from privet.web.app import create_app
@@ -340,3 +342,36 @@ def test_a_parents_request_about_a_child_waits_for_an_officer(site: Site) -> Non
     officer.post(f"/admin/requests/{progress['id']}/carry-out",
                  data={"csrf_token": csrf.group(1)})  # fmt: skip
     assert "Bob Other" not in everything_stored(site.store)
+
+
+@pytest.mark.parametrize(
+    ("kind", "action", "status", "answer"),
+    [
+        ("rectification", "refuse", "refused", "nothing is held any more"),
+        ("objection", "carry-out", "done", "no more marketing"),
+    ],
+    ids=["refused-rectification", "carried-out-objection"],
+)
+def test_a_request_still_open_at_an_erasure_is_answered_then_forgets_the_address(
+    site: Site, kind: str, action: str, status: str, answer: str
+) -> None:
+    with site.store.transaction() as session:
+        pending = service.staff_request(
+            session, site.policy, kind, "bob@example.org", language="en", now=NOW
+        ).id
+    assert site.ask("erasure", "bob@example.org")["status"] == "done"
+    officer = site.officer()
+    page = officer.get(f"/admin/requests/{pending}").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf is not None and "bob@example.org" in page  # the officer sees whom to answer
+    answered = officer.post(
+        f"/admin/requests/{pending}/{action}",
+        data={"csrf_token": csrf.group(1), "reason": "nothing is held any more"},
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303
+    assert answer in site.last_mail_to("bob@example.org")
+    with site.store.transaction() as session:
+        closed = session.get_one(DataRequest, pending)
+        assert (closed.status, closed.email) == (status, "")
+    assert "bob@example.org" not in everything_stored(site.store)

@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from privet.backup.ledger import ErasureLedger
 from privet.marketing import service
 from privet.marketing.wording import words
+from privet.policy.schema import Policy
 from privet.policy.texts import choose_language
+from privet.rights.erase import apply_opt_out_scope
 from privet.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -34,7 +36,9 @@ def unsubscribe_page(request: Request, token: str, lang: str | None = None) -> H
 def unsubscribe(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
     # Noted in the ledger before it commits, so restoring an older backup cannot undo it.
     ledger = ErasureLedger(request.app.state.settings.erasure_ledger)
-    action = partial(service.unsubscribe, ledger=ledger)
+    policy = request.app.state.policy
+    action = partial(_unsubscribe, policy=policy, ledger=ledger,
+                     language=choose_language(policy, lang))  # fmt: skip
     return _act(request, action, token, "marketing/unsubscribe.html", lang)
 
 
@@ -46,6 +50,19 @@ def confirm_page(request: Request, token: str, lang: str | None = None) -> HTMLR
 @router.post("/marketing/confirm/{token}", response_class=HTMLResponse)
 def confirm(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
     return _act(request, service.confirm_opt_in, token, "marketing/confirm.html", lang)
+
+
+def _unsubscribe(
+    session: Session, token: str, now: datetime, *, policy: Policy, ledger: ErasureLedger,
+    language: str,
+) -> bool:  # fmt: skip
+    """Unsubscribe, then whatever else the policy's `opt_out_scope` says unsubscribing does;
+    only once: a second click, which anyone holding the link can send, changes nothing."""
+    done = service.unsubscribe(session, token, now, ledger=ledger)
+    if done is not None and done.email is not None:
+        apply_opt_out_scope(session, policy, done.email, ledger=ledger, language=language,
+                            now=now)  # fmt: skip
+    return done is not None
 
 
 def _act(
@@ -69,7 +86,8 @@ def _page(
 ) -> HTMLResponse:
     policy = request.app.state.policy
     language = choose_language(policy, lang)
-    context = {"lang": language, "words": words(language), "done": done,
+    scope = policy.marketing.opt_out_scope if policy.marketing else "marketing"
+    context = {"lang": language, "words": words(language, scope), "done": done,
                "controller": policy.controller.name}  # fmt: skip
     response = templates.TemplateResponse(request, name, context, status)
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in this page's URL

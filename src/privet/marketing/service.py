@@ -124,23 +124,35 @@ def unsubscribe_token(keyring: Keyring, subject_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
 
 
-def unsubscribe(session: Session, token: str, now: datetime, *, ledger: ErasureLedger) -> bool:
+@dataclass(frozen=True)
+class Unsubscribed:
+    """A link privet made was used; `email`, the address whose marketing it ended, is None
+    when it changed nothing (a second click, or after the person was erased)."""
+
+    email: str | None
+
+
+def unsubscribe(
+    session: Session, token: str, now: datetime, *, ledger: ErasureLedger
+) -> Unsubscribed | None:
     """Withdraw every marketing consent of the token's subject and suppress their address,
     noted in the `ledger` before the caller commits.
 
-    False if the token is not one privet made. Unsubscribing twice, or after the person
+    None if the token is not one privet made. Unsubscribing twice, or after the person
     was erased, is still a success: there is nobody left to mail."""
     subject_id = _subject_of_token(keyring_of(session.get_bind().dialect), token)
     if subject_id is None:
-        return False
+        return None
     subject = session.get(Subject, subject_id)
-    if subject is not None:
-        suppressed = suppress(session, subject.email_index, "unsubscribe", now)
-        # A second click changes nothing and adds no line: a link that anyone holding it
-        # can post to must not grow the ledger, nor force it to disk, at will.
-        if _withdraw_opt_ins(session, subject.id, now) or suppressed:
-            note_unsubscribe(session, ledger, subject.email, "unsubscribe", now)
-    return True
+    if subject is None:
+        return Unsubscribed(None)
+    suppressed = suppress(session, subject.email_index, "unsubscribe", now)
+    # A second click changes nothing and adds no line: a link that anyone holding it
+    # can post to must not grow the ledger, nor force it to disk, at will.
+    if not (_withdraw_opt_ins(session, subject.id, now) or suppressed):
+        return Unsubscribed(None)
+    note_unsubscribe(session, ledger, subject.email, "unsubscribe", now)
+    return Unsubscribed(subject.email)
 
 
 def note_unsubscribe(

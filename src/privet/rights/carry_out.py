@@ -29,7 +29,7 @@ from privet.policy.schema import Policy
 from privet.rights import actions
 from privet.rights.archive import SubjectExport, build_archive, export_document
 from privet.rights.download import LINK_LIFETIME, download_link, store_archive
-from privet.rights.erase import erase_subject, kept_categories
+from privet.rights.erase import erase_subject, kept_categories, was_erased_meanwhile
 from privet.rights.gather import gather
 from privet.rights.models import DataRequest
 from privet.rights.push import RecipientRefused, push_export
@@ -311,15 +311,16 @@ def _finish(
         answer="\n\n".join(answer.lines),
     )  # fmt: skip
     # Tied to no subject, so an erasure's own answer outlives the person's records; then
-    # forgotten once sent, as the person asked.
-    erasing = request.kind in ("erasure", CHILD_ERASURE)
+    # forgotten once sent, as the person asked. So is the answer to a request the person
+    # was erased during: it kept the address only to be answered (rights/erase.py).
+    erased = request.kind in ("erasure", CHILD_ERASURE) or was_erased_meanwhile(session, request.id)
     queue_email(
         session, request.email, said["answer_subject"], body, context.now,
-        subject_id=None if erasing else request.subject_id, forget_when_sent=erasing,
+        subject_id=None if erased else request.subject_id, forget_when_sent=erased,
     )  # fmt: skip
     request.status, request.closed_at = status, context.now
     request.outcome = json.dumps({"lines": answer.lines, "kept": answer.kept})
-    if erasing:
+    if erased:
         request.email = ""  # the last copy of the address, now that the answer is queued
     record_event(session, request, status, context.now, staff_id=staff_id)
     return status

@@ -6,7 +6,8 @@ person is restricted (no marketing, nothing but storage). Everything else that p
 the person is deleted, whatever capability put it there (the map is the foreign keys to
 `subjects`). Their address is suppressed by its blind index, so a later form or import
 cannot quietly bring them back, and it is blanked in their past requests, which stay as
-the record that the requests were answered.
+the record that the requests were answered. A request still open keeps it, since it must
+still be answered by mail; it is marked, and its address goes when it closes.
 
 Records under a legal hold stay, and the person is restricted, as when the law keeps a
 contract: erasure does not reach data needed for legal claims (GDPR art. 17(3)(e)).
@@ -31,6 +32,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from privet.auditlog import service as auditlog
 from privet.backup.ledger import Entry, ErasureLedger
 from privet.clients.models import Contract
 from privet.clients.service import keep_label
@@ -41,7 +43,7 @@ from privet.policy.schema import Policy
 from privet.policy.texts import text_in
 from privet.retention.holds import held_categories, holds_on, subject_is_held
 from privet.retention.models import LegalHold
-from privet.rights.models import DataRequest
+from privet.rights.models import DataRequest, RequestEvent
 from privet.store.types import keyring_of
 from privet.subjects.models import Subject
 from privet.subjects.service import email_indexes, subject_columns
@@ -49,6 +51,8 @@ from privet.subjects.service import email_indexes, subject_columns
 LEGAL_OBLIGATION = "legal_obligation"
 HELD = "legal hold"
 UNTIL_LIFTED = "until the hold is lifted"
+# The step marking an open request whose requester was erased: it forgets the address on closing.
+ERASED_MEANWHILE = "requester_erased"
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,22 @@ def erase_subject(
     return erase_indexed(
         session, policy, indexes, language=language, now=now, keep_request=keep_request
     )
+
+
+def apply_opt_out_scope(
+    session: Session, policy: Policy, email: str, *, ledger: ErasureLedger, language: str,
+    now: datetime,
+) -> bool:  # fmt: skip
+    """What an unsubscribe from `email` does beyond marketing; True if it erased them.
+
+    With `marketing.opt_out_scope: everything` the policy promises that unsubscribing
+    erases the rest too: done here as for an erasure request, in privet's own store."""
+    if policy.marketing is None or policy.marketing.opt_out_scope != "everything":
+        return False
+    erased = erase_subject(session, policy, email, ledger=ledger, language=language, now=now)
+    auditlog.record(session, auditlog.AUTOMATIC, "erase", now, details={
+        "deleted": erased.deleted, "kept": len(erased.kept), "by": "unsubscribe"})  # fmt: skip
+    return True
 
 
 def erase_indexed(
@@ -168,12 +188,30 @@ def _suppressed_subject(session: Session, indexes: Sequence[str], now: datetime)
 def _blank_requests(
     session: Session, indexes: Sequence[str], keep_request: uuid.UUID | None, now: datetime
 ) -> None:
-    """The address goes from past requests, except the one answering and held ones."""
-    blanked = update(DataRequest).where(DataRequest.email_index.in_(indexes)).values(email="")
+    """The address goes from past requests, except the one answering and held ones; open
+    ones keep it until they close, since their answer goes to it (art. 12(3) still runs)."""
+    mine = DataRequest.email_index.in_(indexes) & DataRequest.id.not_in(
+        holds_on(session, now).requests
+    )
     if keep_request is not None:
-        blanked = blanked.where(DataRequest.id != keep_request)
-    blanked = blanked.where(DataRequest.id.not_in(holds_on(session, now).requests))
+        mine &= DataRequest.id != keep_request
+    blanked = update(DataRequest).where(mine, DataRequest.status != "open").values(email="")
     session.execute(blanked.execution_options(synchronize_session=False))
+    marked = select(RequestEvent.request_id).where(RequestEvent.step == ERASED_MEANWHILE)
+    still_open = select(DataRequest.id).where(
+        mine, DataRequest.status == "open", DataRequest.id.not_in(marked)
+    )
+    for request_id in session.scalars(still_open):
+        session.add(RequestEvent(request_id=request_id, at=now, step=ERASED_MEANWHILE,
+                                 note="the address goes when this request closes"))  # fmt: skip
+
+
+def was_erased_meanwhile(session: Session, request_id: uuid.UUID) -> bool:
+    """Whether the requester was erased while this request was open."""
+    marked = select(RequestEvent.id).where(
+        RequestEvent.request_id == request_id, RequestEvent.step == ERASED_MEANWHILE
+    )
+    return session.scalars(marked.limit(1)).first() is not None
 
 
 def _keep_for_hold(subject: Subject, hold: LegalHold, now: datetime, done: StoreErasure) -> None:
