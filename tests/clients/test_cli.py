@@ -12,6 +12,7 @@ from conftest import EXAMPLE, NOW, TEST_SECRET, make_settings
 from privet.cli import app
 from privet.clients.models import Contract
 from privet.clock import FixedClock
+from privet.rights.actions import restrict
 from privet.store.open import open_store
 
 runner = CliRunner()
@@ -106,3 +107,19 @@ def test_the_logs_never_carry_the_email_or_the_reference(environment: Path) -> N
     logged = result.stderr  # the JSON log lines; the operator's own output is on stdout
     assert "contract_recorded" in logged
     assert "ann@example.org" not in logged and "NTO-7" not in logged
+
+
+def test_clients_list_marks_a_restricted_client(environment: Path) -> None:
+    runner.invoke(app, ADD)
+    runner.invoke(app, ["clients", "add", "bea@example.org", "--reference", "B-1", "--start",
+                        "2026-05-01"])  # fmt: skip
+    store = open_store(
+        make_settings(environment, f"sqlite:///{environment}/cli.db"), FixedClock(NOW)
+    )
+    with store.transaction() as session:
+        assert restrict(session, "ann@example.org", NOW)
+    store.close()
+    listed = runner.invoke(app, ["clients", "list"]).output
+    # The table folds long cells on a narrow terminal: Ann's row comes first, Bea's after.
+    assert listed.count("(restric") == 1
+    assert listed.index("NTO-7") < listed.index("(restric") < listed.index("B-1")
