@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from privet.web.auth import Staff, require
+from privet.web.errors import error_responses
 
 router = APIRouter(tags=["staff"])
 
@@ -18,6 +19,6 @@ class Me(BaseModel):
     via: str
 
 
-@router.get("/staff/me")
+@router.get("/staff/me", responses=error_responses(401, 403, 503))
 def me(staff: Annotated[Staff, Depends(require("viewer"))]) -> Me:
     return Me(email=staff.email, role=staff.role, via="session" if staff.csrf_token else "token")

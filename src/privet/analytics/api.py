@@ -18,18 +18,26 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from privet.analytics import collect
 from privet.analytics.models import Pageview
-from privet.web.errors import ApiError
+from privet.web.errors import ApiError, error_responses
 
 router = APIRouter(tags=["analytics"])
 MAX_BODY = 4096
+
+
+# No browser sends a NUL in a URL, and PostgreSQL refuses one in text: a 422, not a 500.
+WITHOUT_NUL = r"^[^\x00]*$"
 
 
 class ViewIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     event: Literal["pageview"]
-    path: str = Field(max_length=2000, description="location.pathname; a query is dropped.")
-    referrer: str | None = Field(None, max_length=2000, description="document.referrer")
+    path: str = Field(
+        max_length=2000, pattern=WITHOUT_NUL, description="location.pathname; a query is dropped."
+    )
+    referrer: str | None = Field(
+        None, max_length=2000, pattern=WITHOUT_NUL, description="document.referrer"
+    )
     width: int | None = Field(None, ge=0, le=100_000, description="The viewport's width.")
     visitor_id: uuid.UUID | None = Field(None, description="The consent cookie's id.")
 
@@ -46,13 +54,32 @@ Hit = Annotated[ViewIn | LeaveIn, Field(discriminator="event")]
 HITS: TypeAdapter[ViewIn | LeaveIn] = TypeAdapter(Hit)
 
 
+# The route reads the body itself (see above); this tells /openapi.json what it reads.
+HIT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"oneOf": [ViewIn.model_json_schema(), LeaveIn.model_json_schema()]}
+            }
+        },
+    }
+}
+
+
 class Counted(BaseModel):
     stored: bool
     view: uuid.UUID | None = None
     reason: str | None = None
 
 
-@router.post("/collect", status_code=202, response_model_exclude_none=True)
+@router.post(
+    "/collect",
+    status_code=202,
+    response_model_exclude_none=True,
+    openapi_extra=HIT_BODY,
+    responses=error_responses(403, 404, 413, 422, 429, 503),
+)
 async def collect_hit(request: Request) -> Counted:
     """Count a page view (`event: pageview`) or the time spent on it (`event: leave`)."""
     hit = _parse(await request.body())

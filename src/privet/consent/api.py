@@ -15,7 +15,7 @@ from privet.consent.record import kantara_view
 from privet.geo import country_of
 from privet.policy.schema import Policy
 from privet.policy.texts import choose_language
-from privet.web.errors import ApiError
+from privet.web.errors import ApiError, error_responses
 
 router = APIRouter(tags=["consent"])
 
@@ -60,7 +60,9 @@ class ConsentAnswer(BaseModel):
     receipt_id: uuid.UUID | None
 
 
-@router.post("/consents", status_code=201)
+@router.post(
+    "/consents", status_code=201, responses=error_responses(400, 404, 409, 413, 422, 429, 503)
+)
 async def record_consent(body: DecisionIn, request: Request) -> ReceiptOut:
     """File a visitor's decision as a receipt; answered once the receipt is committed."""
     state = request.app.state
@@ -108,7 +110,7 @@ def _check(policy: Policy, decision: service.Decision) -> None:
         raise ApiError(422, "invalid_decision", str(error), error.problems) from None
 
 
-@router.get("/consents/{receipt_id}")
+@router.get("/consents/{receipt_id}", responses=error_responses(404, 422, 429, 503))
 def read_receipt(
     receipt_id: uuid.UUID, request: Request, view: Literal["iso27560", "kantara"] = "iso27560"
 ) -> dict[str, Any]:
@@ -121,7 +123,7 @@ def read_receipt(
     return kantara_view(record) if view == "kantara" else record
 
 
-@router.post("/consents/check")
+@router.post("/consents/check", responses=error_responses(400, 413, 422, 429, 503))
 async def check_consent(body: ConsentQuestion, request: Request) -> ConsentAnswer:
     """Does this visitor consent to this cookie category now? (Required ones always do.)"""
     return await run_in_threadpool(_answer, request, body)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from privet.intake import service, spam
@@ -15,7 +17,7 @@ from privet.intake.choices import LANGUAGE_FIELD
 from privet.intake.notices import notices_for
 from privet.intake.wording import words
 from privet.policy.texts import choose_language
-from privet.web.errors import ApiError
+from privet.web.errors import ApiError, error_responses
 from privet.web.templating import templates
 
 router = APIRouter(tags=["forms"])
@@ -30,8 +32,30 @@ SUBMISSION_BODY = {
     }
 }
 
+HTML = {"text/html": {"schema": {"type": "string"}}}
 
-@router.post("/forms/{form}/submissions", status_code=201, openapi_extra=SUBMISSION_BODY)
+
+class SubmissionOut(BaseModel):
+    id: uuid.UUID
+    form: str
+    submitted_at: datetime
+    confirmation_sent: bool = Field(description="A confirmation was mailed to the sender.")
+
+
+# A plain HTML form (urlencoded) is answered with a page, or sent back to its `_return`.
+SUBMISSION_ANSWERS = error_responses(400, 404, 413, 415, 422, 429, 503) | {
+    201: {"model": SubmissionOut, "description": "Stored (a browser gets a page)", "content": HTML},
+    303: {"description": "Stored; a browser is sent back to the form's `_return` page."},
+}
+SUBMISSION_ANSWERS[422]["content"] = HTML
+
+
+@router.post(
+    "/forms/{form}/submissions",
+    status_code=201,
+    openapi_extra=SUBMISSION_BODY,
+    responses=SUBMISSION_ANSWERS,
+)
 async def submit_form(form: str, request: Request) -> Response:
     """Submit a form declared in the policy; a 422 names each field at fault."""
     from_browser, values = await _read_body(request)

@@ -51,11 +51,17 @@ class PolicyError(Exception):
 def load_policy(path: Path) -> Policy:
     """The policy in `path`; raises PolicyError listing every problem found."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
         problem = Problem(1, SYNTAX_CODE, f"cannot read: {error.strerror}")
         raise PolicyError(path, (problem,)) from None
-    return parse_policy(text, path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:  # not UTF-8, or a write cut short inside a character
+        line = data[: error.start].count(b"\n") + 1
+        raise PolicyError(path, (Problem(line, SYNTAX_CODE, "not UTF-8 text"),)) from None
+    # Line ends as open() reads them: "\r\n" and a lone "\r" end a line too.
+    return parse_policy(text.replace("\r\n", "\n").replace("\r", "\n"), path)
 
 
 def parse_policy(text: str, path: Path) -> Policy:

@@ -17,7 +17,7 @@ from privet.rights import service
 from privet.rights.carry_out import Context, prove_address
 from privet.rights.mail import queue_code, status_link
 from privet.rights.models import DataRequest
-from privet.web.errors import ApiError
+from privet.web.errors import ApiError, error_responses
 
 router = APIRouter(tags=["requests"])
 
@@ -76,7 +76,7 @@ class Progress(BaseModel):
     history: list[Step]
 
 
-@router.post("/requests", status_code=202)
+@router.post("/requests", status_code=202, responses=error_responses(400, 413, 422, 429, 503))
 async def send_request(body: RequestIn, request: Request) -> Accepted:
     """Receive a request and mail a code to the address; the same answer for any address."""
     return await run_in_threadpool(_receive, request, body)
@@ -105,7 +105,10 @@ def _receive(request: Request, body: RequestIn) -> Accepted:
                     status_url=link)  # fmt: skip
 
 
-@router.post("/requests/{request_id}/verify")
+@router.post(
+    "/requests/{request_id}/verify",
+    responses=error_responses(400, 404, 413, 422, 429, 503),
+)
 def verify(request_id: uuid.UUID, body: CodeIn, request: Request) -> Progress:
     """Prove the address with the mailed code; the deadline starts now."""
     state, now = request.app.state, request.app.state.clock.now()
@@ -124,7 +127,7 @@ def verify(request_id: uuid.UUID, body: CodeIn, request: Request) -> Progress:
         return _progress(session, _found(session, request_id, body.token))
 
 
-@router.get("/requests/{request_id}")
+@router.get("/requests/{request_id}", responses=error_responses(404, 422, 429, 503))
 def progress(request_id: uuid.UUID, token: str, request: Request) -> Progress:
     """How far the request has got, for whoever holds its token."""
     with request.app.state.store.transaction() as session:

@@ -14,14 +14,32 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
+from privet.store.unavailable import READ_ONLY, STORAGE_FULL, UNREACHABLE, why_unavailable
 from privet.web.middleware import route_template
 from privet.web.templating import templates
 
 log = logging.getLogger(__name__)
 # The innermost frames of an unexpected error that the log names.
 TRACEBACK_FRAMES = 8
+# How long a client should wait when the database cannot serve: a freed disk or a failover
+# takes minutes, and sooner retries only add load.
+RETRY_AFTER_SECONDS = 60
+UNAVAILABLE_MESSAGES = {
+    STORAGE_FULL: "The database is full: nothing was stored. Try again later.",
+    READ_ONLY: "The database is read-only for now: nothing was stored. Try again later.",
+    # Not "nothing was stored": a connection lost during COMMIT leaves that unknown.
+    UNREACHABLE: "The database does not answer. Try again later.",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer"},
+    }
+}
 
 
 class ApiError(Exception):
@@ -32,6 +50,27 @@ class ApiError(Exception):
     ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable: what clients may branch on.")
+    message: str = Field(description="For people; never repeats a value that was sent.")
+    fields: dict[str, str] | None = Field(None, description="Bad input: each field at fault.")
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`: the error statuses it may answer, each with the error shape,
+    so that /openapi.json tells clients every answer they can get."""
+    declared: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        declared[status] = {"model": ErrorOut, "description": HTTPStatus(status).phrase}
+        if status in (429, 503):
+            declared[status]["headers"] = RETRY_AFTER
+    return declared
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -76,6 +115,21 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return _respond(request, error.status_code, code, message, headers=error.headers)
 
 
+async def _database_error(request: Request, error: Exception) -> Response:
+    unavailable = why_unavailable(error)
+    if unavailable is None:
+        raise error  # a bug, not a passing condition: _unexpected logs it and answers 500
+    # The codes only, never the message: PostgreSQL quotes the row that failed.
+    log.warning(
+        "database_unavailable",
+        extra={"route": route_template(request.scope), "reason": unavailable.reason,
+               "error": type(getattr(error, "orig", error)).__name__, "code": unavailable.code},
+    )  # fmt: skip
+    message = UNAVAILABLE_MESSAGES[unavailable.reason]
+    headers = {"retry-after": str(RETRY_AFTER_SECONDS)}
+    return _respond(request, 503, unavailable.reason, message, headers=headers)
+
+
 async def _unexpected(request: Request, error: Exception) -> Response:
     # Where it happened, never what it said: an exception's text may quote a value (a
     # database quotes the failing row), and the log must hold no personal data.
@@ -96,4 +150,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_exception_handler(Exception, _unexpected)

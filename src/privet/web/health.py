@@ -6,12 +6,12 @@ from fastapi import APIRouter, Request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from privet.web.errors import ApiError
+from privet.web.errors import ApiError, error_responses
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", responses=error_responses(503))
 def health(request: Request) -> dict[str, str]:
     try:
         with request.app.state.store.engine.connect() as connection:

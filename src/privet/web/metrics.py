@@ -29,6 +29,7 @@ from privet.retention.models import SweepRun
 from privet.retention.watch import last_success
 from privet.rights.models import DataRequest
 from privet.web.auth import require
+from privet.web.errors import error_responses
 
 router = APIRouter(tags=["health"])
 
@@ -64,7 +65,12 @@ class Figure:
     samples: list[tuple[dict[str, str], float]] = field(default_factory=list)
 
 
-@router.get("/metrics", response_class=PlainTextResponse, dependencies=[Depends(require("viewer"))])
+@router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    dependencies=[Depends(require("viewer"))],
+    responses=error_responses(401, 403, 503),
+)
 def metrics(request: Request) -> PlainTextResponse:
     state = request.app.state
     with state.store.transaction() as session:
