@@ -30,6 +30,10 @@ class Periodic(threading.Thread):
         self._stopping.set()
         self.join()
 
+    def stopping(self) -> bool:
+        """Whether `stop` was called: long work may end its pass early."""
+        return self._stopping.is_set()
+
     def _one_pass(self) -> None:
         try:
             self.work()

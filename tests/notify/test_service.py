@@ -27,6 +27,7 @@ from privet.store.open import Store
 from privet.subjects.service import get_or_create_subject, stored_about
 
 ADDRESS = "ann.onymous@example.org"
+BATCH = 50  # deliver_due's default
 
 
 def queue(store: Store, **given: object) -> uuid.UUID:
@@ -120,6 +121,23 @@ def test_it_delivers_everything_due_in_batches(
     assert first == Delivery(sent=2)
     assert deliver_all_due(store.sessions, relay.transport(), clock) == Delivery(sent=1)
     assert len(relay.received) == 3
+
+
+def test_a_stopping_server_ends_delivery_after_the_batch_under_way(
+    store: Store, relay: Relay, clock: FixedClock
+) -> None:
+    for _ in range(BATCH + 1):
+        queue(store)
+    asked: list[bool] = []
+
+    def stopping() -> bool:  # asked before each batch: the second time, a stop has come
+        asked.append(len(asked) > 0)
+        return asked[-1]
+
+    assert deliver_all_due(store.sessions, relay.transport(), clock, stopping) == Delivery(
+        sent=BATCH
+    )
+    assert len(relay.received) == BATCH  # the last one waits for the next start
 
 
 def test_the_database_holds_no_address_in_clear(store: Store) -> None:

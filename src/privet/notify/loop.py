@@ -20,6 +20,6 @@ class DeliveryLoop(Periodic):
     `privet outbox deliver` does one pass by hand."""
 
     def __init__(self, sessions: sessionmaker[Session], transport: Transport, clock: Clock) -> None:
-        super().__init__(
-            "privet-mail", INTERVAL, partial(deliver_all_due, sessions, transport, clock)
-        )
+        # A long queue must not hold up a stop: the pass ends after the batch under way.
+        deliver = partial(deliver_all_due, sessions, transport, clock, self.stopping)
+        super().__init__("privet-mail", INTERVAL, deliver)

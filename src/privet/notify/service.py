@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -151,11 +151,15 @@ def deliver_due(
 
 
 def deliver_all_due(
-    sessions: sessionmaker[Session], transport: Transport, clock: Clock
+    sessions: sessionmaker[Session],
+    transport: Transport,
+    clock: Clock,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> Delivery:
-    """Batches until nothing due is left: each message tried leaves the due set."""
+    """Batches until nothing due is left (each message tried leaves the due set), or until
+    `stopping` says the server is stopping: what is left waits for the next start."""
     total = Delivery()
-    while (delivery := deliver_due(sessions, transport, clock)).attempted:
+    while not stopping() and (delivery := deliver_due(sessions, transport, clock)).attempted:
         total += delivery
     return total
 
