@@ -18,12 +18,7 @@ lint: $(STAMP)
 
 # Not part of `make test`: it measures, it asserts nothing. See bench/README.md.
 bench: $(STAMP)
-	$(BIN)/python bench/intake.py
-	$(BIN)/python bench/consent.py
-	$(BIN)/python bench/subject_requests.py
-	$(BIN)/python bench/retention.py
-	$(BIN)/python bench/analytics_collect.py
-	$(BIN)/python bench/analytics_dashboard.py
+	bench/run
 
 system-deps:
 	@bash scripts/install-system-deps

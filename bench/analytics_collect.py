@@ -15,7 +15,16 @@ import tempfile
 from pathlib import Path
 
 import httpx2 as httpx
-from load import ROOT, Request, arguments, measure, running_privet, server_errors
+from load import (
+    ROOT,
+    Figure,
+    Request,
+    arguments,
+    measure,
+    running_privet,
+    server_errors,
+    write_figures,
+)
 
 COLLECT = "/api/v1/collect"
 SERVER = [sys.executable, str(ROOT / "bench" / "consent_server.py")]  # adds /bench/bare
@@ -38,6 +47,10 @@ def main() -> None:
         for error, times in server_errors(folder / "privet.log").most_common(3):
             print(f"{'':<34} server error, {times} times: {error}")
     print(f"\ncollect / bare endpoint: {collected.per_second / bare.per_second:.2f}")
+    write_figures(args.json, [
+        Figure(collected.name, collected.per_second, bare.name, bare.per_second, "/s",
+               "0.5 or more"),
+    ], [f"{args.clients} clients, {args.requests} requests each; Ntropic's policy"])  # fmt: skip
 
 
 def view_to(path: str) -> Request:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from load import POLICY
+from load import POLICY, Figure, add_json_option, write_figures
 from sqlalchemy import bindparam, text
 from subject_requests import DIALECTS
 
@@ -28,7 +28,7 @@ from privet.store.open import Store, open_store
 from privet.store.types import UTCDateTime
 from retention import postgres, settings
 
-SIZES = (1_000_000, 10_000_000)
+VIEWS = 10_000_000  # page views in the month at the larger size; the smaller holds a tenth
 QUICK = 10  # --quick divides the sizes by this
 CHUNK = 1_000_000  # rows planted a transaction
 REPEAT = 21  # timed reads of each kind; the median is printed
@@ -63,20 +63,28 @@ COUNT = text(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--views",
+        type=int,
+        default=VIEWS,
+        help="the larger size (10,000,000); the smaller holds a tenth",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: sizes / 10")
-    quick = parser.parse_args().quick
-    sizes = [size // QUICK for size in SIZES] if quick else list(SIZES)
-    secret = generate_secret()
+    add_json_option(parser)
+    args = parser.parse_args()
+    large = args.views // QUICK if args.quick else args.views
+    sizes, secret = [large // 10, large], generate_secret()
     with tempfile.TemporaryDirectory(prefix="privet-bench-") as scratch:
-        bench(f"sqlite:///{scratch}/bench.db", secret, sizes)
+        figures = bench(f"sqlite:///{scratch}/bench.db", secret, sizes)
         with postgres() as url:
             if url is None:
                 print("\npostgresql: not installed, skipped (apt-get install postgresql)")
             else:
-                bench(url, secret, sizes)
+                figures += bench(url, secret, sizes)
+    write_figures(args.json, figures, ["raw count(*) reads the rows: about 10 is expected"])
 
 
-def bench(url: str, secret: str, sizes: list[int]) -> None:
+def bench(url: str, secret: str, sizes: list[int]) -> list[Figure]:
     store = open_store(settings(url, secret), FixedClock(NOW))
     print(f"\n{store.engine.dialect.name}: one month ({FIRST} to {LAST}), median of {REPEAT}")
     planted, measured = 0, []
@@ -96,6 +104,15 @@ def bench(url: str, secret: str, sizes: list[int]) -> None:
     (small, small_raw), (large, large_raw) = measured
     print(f"  {sizes[1]:,} / {sizes[0]:,}: stats() {large / small:.2f} (target: flat, about 1.0),"
           f" raw count(*) {large_raw / small_raw:.2f}")  # fmt: skip
+    name, at = store.engine.dialect.name, f"{sizes[1]:,} views"
+    return [
+        Figure(f"{name}: stats() at {at}", large * 1000, f"at {sizes[0]:,}", small * 1000, "ms",
+               "flat, about 1.0"),
+        Figure(f"{name}: raw count(*) at {at}", large_raw * 1000, f"at {sizes[0]:,}",
+               small_raw * 1000, "ms"),
+        Figure(f"{name}: stats() at {at}", large * 1000, f"raw count(*) at {at}",
+               large_raw * 1000, "ms"),
+    ]  # fmt: skip
 
 
 def plant(store: Store, planted: int, total: int) -> None:

@@ -15,7 +15,15 @@ import uuid
 from pathlib import Path
 
 import httpx2 as httpx
-from load import arguments, health_request, measure, running_privet, server_errors
+from load import (
+    Figure,
+    arguments,
+    health_request,
+    measure,
+    running_privet,
+    server_errors,
+    write_figures,
+)
 
 FORM_URL = "/api/v1/forms/contact/submissions"
 
@@ -36,6 +44,10 @@ def main() -> None:
     print(f"{'raw SQLite INSERT, one per commit':<34} {raw:8.0f}/s  (1 writer, same pragmas)")
     print(f"\nsubmissions / baseline: {forms.per_second / health.per_second:.2f}")
     print(f"submissions / raw INSERT: {forms.per_second / raw:.2f}")
+    write_figures(args.json, [
+        Figure(forms.name, forms.per_second, health.name, health.per_second, "/s"),
+        Figure(forms.name, forms.per_second, "raw SQLite INSERT, one per commit", raw, "/s"),
+    ], [f"{args.clients} clients, {args.requests} requests each"])  # fmt: skip
 
 
 async def form_request(client: httpx.AsyncClient, number: int) -> httpx.Response:

@@ -2,7 +2,8 @@
 
 `--clients` workers on one event loop each send their next request as soon as the last is
 answered; a result counts successes per second, latencies, failures and the CPU of both
-sides. Not a test: nothing here asserts a time.
+sides. Every bench also writes its figures with `--json FILE`, for `bench/run`. Not a test:
+nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx2 as httpx
@@ -27,6 +28,9 @@ import httpx2 as httpx
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "examples" / "ntoprog" / "policy.yaml"
 STARTUP_SECONDS = 30
+# On SIGTERM privet lets each chore finish its pass: after the intake bench, the delivery
+# of thousands of operator notices to the outbox folder.
+STOP_SECONDS = 120
 WARM_UP = 100  # requests before each measurement: connections open, code paths warm
 
 Request = Callable[["httpx.AsyncClient", int], Awaitable["httpx.Response"]]
@@ -59,11 +63,45 @@ class Result:
         )
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One row of bench/RESULTS.md: a measured value and its baseline, from the same run."""
+
+    name: str
+    value: float
+    baseline_name: str
+    baseline: float
+    unit: str  # of both: "/s", "ms", "MB", "bytes"
+    target: str = ""  # for value / baseline, as bench/README.md states it
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline
+
+
 def arguments(description: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
     parser.add_argument("--requests", type=int, default=2000, help="requests per measure (2000)")
+    add_json_option(parser)
     return parser.parse_args()
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
+
+
+def write_figures(
+    path: Path | None, figures: Sequence[Figure], notes: Sequence[str] = (),
+    tables: Sequence[dict[str, object]] = (),
+) -> None:  # fmt: skip
+    """The figures for `bench/run`, as JSON; `tables` are extra ones, each with a title,
+    its columns and its rows, shown as they are."""
+    if path is None:
+        return
+    rows = [asdict(figure) | {"ratio": figure.ratio} for figure in figures]
+    record = {"figures": rows, "notes": list(notes), "tables": list(tables)}
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 @contextlib.contextmanager
@@ -92,7 +130,11 @@ def running_privet(
             yield url, server.pid
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                server.kill()  # never left running, writing into a folder being removed
+                server.wait()
 
 
 def free_port() -> int:

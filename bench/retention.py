@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from load import POLICY, ROOT
+from load import POLICY, ROOT, Figure, add_json_option, write_figures
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import make_url
 from subject_requests import DIALECTS
@@ -40,7 +40,7 @@ from privet.store.crypto import generate_secret
 from privet.store.open import Store, open_store
 from privet.store.types import UTCDateTime
 
-SIZES = (100_000, 1_000_000)  # expired receipts: the small and the large backlog
+RECEIPTS = 1_000_000  # expired receipts in the large backlog; the small one holds a tenth
 QUICK = 10  # --quick divides the sizes by this
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 # Planted receipts are spread evenly over twelve months, seven years back: all past the
@@ -95,20 +95,28 @@ def main() -> None:
         kind, url = args.child
         print(json.dumps(in_this_process(kind, url)))
         return
-    small, large = (size // QUICK for size in SIZES) if args.quick else SIZES
-    secret = generate_secret()
+    large = args.receipts // QUICK if args.quick else args.receipts
+    small, secret = large // 10, generate_secret()
     with tempfile.TemporaryDirectory(prefix="privet-bench-") as scratch:
-        bench(f"sqlite:///{scratch}/bench.db", secret, small, large)
+        figures = bench(f"sqlite:///{scratch}/bench.db", secret, small, large)
         with postgres() as url:
             if url is None:
                 print("\npostgresql: not installed, skipped (apt-get install postgresql)")
             else:
-                bench(url, secret, small, large)
+                figures += bench(url, secret, small, large)
+    write_figures(args.json, figures)
 
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--receipts",
+        type=int,
+        default=RECEIPTS,
+        help="the large backlog (1,000,000); the small one holds a tenth",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: sizes / 10")
+    add_json_option(parser)
     # The bench runs itself with --child: one measured run in a fresh process.
     parser.add_argument("--child", nargs=2, metavar=("KIND", "URL"), help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -132,7 +140,7 @@ def postgres() -> Iterator[str | None]:
         yield make_url(admin_url).set(database="privet_bench").render_as_string(False)
 
 
-def bench(url: str, secret: str, small: int, large: int) -> None:
+def bench(url: str, secret: str, small: int, large: int) -> list[Figure]:
     store = open_store(settings(url, secret), FixedClock(NOW))
     name = store.engine.dialect.name
     print(f"\n{name}: expired consent receipts; the sweep {HOW[name]} in batches of {BATCH:,}")
@@ -153,6 +161,12 @@ def bench(url: str, secret: str, small: int, large: int) -> None:
     print(f"  sweep peak RSS, {large:,} / {small:,} records: {swept.rss_after / few.rss_after:.2f}"
           f" (target: flat, about 1.0); in the run {swept.growth_mb:+.0f} and"
           f" {few.growth_mb:+.0f} MB")  # fmt: skip
+    return [
+        Figure(f"{name}: sweep of {large:,} records", swept.per_second, "raw DELETE",
+               raw.per_second, "/s", "0.5 or more"),
+        Figure(f"{name}: sweep's peak RSS, {large:,} records", swept.rss_after / 1024,
+               f"at {small:,}", few.rss_after / 1024, "MB", "flat, about 1.0"),
+    ]  # fmt: skip
 
 
 def settings(url: str, secret: str) -> Settings:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from load import POLICY
+from load import POLICY, Figure, add_json_option, write_figures
 from sqlalchemy import (
     Column,
     Index,
@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from privet.backup.ledger import ErasureLedger
 from privet.clock import FixedClock
 from privet.config import Settings
 from privet.consent.models import ConsentReceipt
@@ -130,12 +131,17 @@ def main() -> None:
         )
         store = open_store(settings, FixedClock(NOW))
         try:
-            samples = run(store, policy, args)
+            samples = run(store, policy, ErasureLedger(settings.erasure_ledger), args)
         finally:
             with store.engine.begin() as connection:
                 HELPER.drop(connection, checkfirst=True)
             store.close()
     report(samples)
+    write_figures(args.json, figures(samples), [
+        f"{store.engine.dialect.name}; {args.subjects:,} people; median of {args.repeat} runs",
+        *(f"built {sample.records:,} records in {sample.built_seconds:.0f} s"
+          for sample in samples),
+    ])  # fmt: skip
 
 
 def arguments() -> argparse.Namespace:
@@ -148,13 +154,16 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--database-url", help="an empty PostgreSQL database (default: a new SQLite file)"
     )
+    add_json_option(parser)
     args = parser.parse_args()
     if args.quick:
         args.records = 100_000
     return args
 
 
-def run(store: Store, policy: Policy, args: argparse.Namespace) -> list[Sample]:
+def run(
+    store: Store, policy: Policy, ledger: ErasureLedger, args: argparse.Namespace
+) -> list[Sample]:
     dialect = DIALECTS[store.engine.dialect.name]
     with store.transaction() as session:
         if session.scalar(select(Subject.id).limit(1)) is not None:
@@ -170,7 +179,7 @@ def run(store: Store, policy: Policy, args: argparse.Namespace) -> list[Sample]:
             fill_records(connection, dialect, templates[1:], size - built, args.subjects)
         seconds, built = time.perf_counter() - started, size
         print(f"built {size:,} records in {seconds:.1f} s", flush=True)
-        samples.append(measure(store, policy, size, seconds, args.repeat))
+        samples.append(measure(store, policy, ledger, size=size, built=seconds, repeat=args.repeat))
         started = time.perf_counter()
     return samples
 
@@ -302,7 +311,9 @@ def clone(
     connection.execute(text("DROP TABLE bench_template"))
 
 
-def measure(store: Store, policy: Policy, size: int, built: float, repeat: int) -> Sample:
+def measure(
+    store: Store, policy: Policy, ledger: ErasureLedger, *, size: int, built: float, repeat: int
+) -> Sample:
     # A new person for each erasure, so that every run erases the same ten records.
     people = [f"erase-{size}-{number}@example.org" for number in range(repeat + 1)]
     with store.transaction() as session:
@@ -314,7 +325,7 @@ def measure(store: Store, policy: Policy, size: int, built: float, repeat: int) 
     runs: dict[str, Callable[[], int]] = {
         "baseline": lambda: select_submissions(store, subject.id),
         "export": lambda: export_archive(store, policy),
-        "erasure": lambda: erase(store, policy, people.pop()),
+        "erasure": lambda: erase(store, policy, ledger, people.pop()),
     }
     # A first run of each, not timed: statements compiled and pages cached, as on a server
     # that has been up a while. It also shows that each size does the same work.
@@ -356,9 +367,10 @@ def export_archive(store: Store, policy: Policy) -> int:
     return len(build_archive(export))
 
 
-def erase(store: Store, policy: Policy, email: str) -> int:
+def erase(store: Store, policy: Policy, ledger: ErasureLedger, email: str) -> int:
+    # Noted in the ledger (a line, forced to disk) before the commit, as privet erases.
     with store.transaction() as session:
-        erased = erase_subject(session, policy, email, language="en", now=NOW)
+        erased = erase_subject(session, policy, email, ledger=ledger, language="en", now=NOW)
     return sum(erased.deleted.values())
 
 
@@ -375,6 +387,24 @@ def report(samples: list[Sample]) -> None:
     print(f"\n{large.records:,} / {small.records:,} records (target: under 1.5)")
     for name in ("baseline", "export", "erasure"):
         print(f"  {name:<9} {getattr(large, name) / getattr(small, name):.2f}")
+
+
+def figures(samples: list[Sample]) -> list[Figure]:
+    """Each request at the larger size against itself at the smaller, then against the
+    SELECT at the larger size."""
+    small, large = samples
+    named = {"baseline": "SELECT", "export": "export", "erasure": "erasure"}
+    grown = [
+        Figure(f"{named[name]} at {large.records:,} records", getattr(large, name) * 1000,
+               f"at {small.records:,}", getattr(small, name) * 1000, "ms",
+               "" if name == "baseline" else "under 1.5")
+        for name in named
+    ]  # fmt: skip
+    return grown + [
+        Figure(f"{named[name]} at {large.records:,} records", getattr(large, name) * 1000,
+               f"SELECT at {large.records:,}", large.baseline * 1000, "ms")
+        for name in ("export", "erasure")
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":
