@@ -6,8 +6,12 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from traceback import extract_tb
+
+from privet.store.unavailable import database_code
 
 log = logging.getLogger(__name__)
+WHERE_FRAMES = 8  # the innermost frames a failure's log line names
 
 
 class Periodic(threading.Thread):
@@ -38,5 +42,10 @@ class Periodic(threading.Thread):
         try:
             self.work()
         except Exception as error:  # the loop must outlive a database blip
-            # Only the error's class: a message could quote a value.
-            log.error("periodic_failed", extra={"work": self.name, "error": type(error).__name__})
+            # The error's class, the database's code and where: a message could quote a value.
+            where = [f"{f.filename}:{f.lineno} {f.name}" for f in extract_tb(error.__traceback__)]
+            log.error(
+                "periodic_failed",
+                extra={"work": self.name, "error": type(error).__name__,
+                       "code": database_code(error), "where": where[-WHERE_FRAMES:]},
+            )  # fmt: skip

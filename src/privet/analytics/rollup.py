@@ -8,6 +8,7 @@ views, and none of them is loaded into Python.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, delete, func, literal, or_, select, text
@@ -17,6 +18,7 @@ from privet.analytics.models import DayTotals, DayValue, Pageview
 from privet.clock import Clock
 from privet.consent.models import ConsentReceipt
 from privet.policy.schema import Policy
+from privet.store.conflicts import retried
 from privet.store.open import Store
 
 DIMENSIONS: dict[str, Any] = {
@@ -39,8 +41,8 @@ def roll_up_chore(store: Store, policy: Policy, clock: Clock) -> None:
     with store.transaction() as session:
         days = due_days(session, clock.now())
     for day in days:
-        with store.transaction() as session:
-            roll_up(session, policy, day, clock.now())
+        # A sweep making a month's partitions may deadlock with the reads: run it again.
+        retried(store, partial(roll_up, policy=policy, day=day, now=clock.now()))
 
 
 def roll_up_due(session: Session, policy: Policy, now: datetime) -> list[date]:

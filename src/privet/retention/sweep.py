@@ -34,6 +34,7 @@ from privet.retention.holds import holds_on
 from privet.retention.models import SweepRun
 from privet.retention.records import RECORD_TYPES, Governed, Holds, RecordType, nothing_left
 from privet.retention.rules import Rule, rules_of
+from privet.store.conflicts import retried
 from privet.store.open import Store
 from privet.subjects.models import Subject
 
@@ -205,13 +206,17 @@ class _Pass:
         """Rows that landed in the default partition get their month; the months ahead
         exist before rows arrive, so next year's expiry is a drop too."""
         now = self.clock.now().date()
-        with self.store.transaction() as session:
+
+        def tidy(session: Session) -> None:
             connection = session.connection()
             for record_type in RECORD_TYPES:
                 table = record_type.model.__tablename__
                 if record_type.partitioned_by and partitions.is_partitioned(connection, table):
                     partitions.adopt_default(connection, table)
                     partitions.ensure_months(connection, table, now, now + timedelta(days=62))
+
+        # Its locks on several tables may deadlock with a roll-up reading them: run it again.
+        retried(self.store, tidy)
 
 
 @contextlib.contextmanager

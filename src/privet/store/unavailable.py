@@ -59,3 +59,13 @@ def why_unavailable(error: BaseException) -> Unavailable | None:
     sqlstate = str(sqlstate or "")
     reason = POSTGRES_REASONS.get(sqlstate) or POSTGRES_REASONS.get(sqlstate[:2])
     return Unavailable(reason, sqlstate) if reason else None
+
+
+def database_code(error: BaseException) -> str | None:
+    """The database's own code for `error` (SQLITE_BUSY, 40P01), which, unlike its message,
+    never quotes a row: what a log line may say of a failed statement."""
+    original = getattr(error, "orig", None)
+    if isinstance(original, sqlite3.Error):
+        return original.sqlite_errorname
+    code = getattr(original, "sqlstate", None)
+    return str(code) if code else None
