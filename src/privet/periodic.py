@@ -6,12 +6,14 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from traceback import extract_tb
 
 from privet.store.unavailable import database_code
 
 log = logging.getLogger(__name__)
-WHERE_FRAMES = 8  # the innermost frames a failure's log line names
+WHERE_FRAMES = 8  # how many of its places in privet a failure's log line names
+PACKAGE = str(Path(__file__).parent)
 
 
 class Periodic(threading.Thread):
@@ -43,9 +45,16 @@ class Periodic(threading.Thread):
             self.work()
         except Exception as error:  # the loop must outlive a database blip
             # The error's class, the database's code and where: a message could quote a value.
-            where = [f"{f.filename}:{f.lineno} {f.name}" for f in extract_tb(error.__traceback__)]
             log.error(
                 "periodic_failed",
                 extra={"work": self.name, "error": type(error).__name__,
-                       "code": database_code(error), "where": where[-WHERE_FRAMES:]},
+                       "code": database_code(error), "where": _privet_frames(error)},
             )  # fmt: skip
+
+
+def _privet_frames(error: Exception) -> list[str]:
+    """The innermost places in privet's own code the error passed through: the library
+    frames below them (SQLAlchemy, the driver) would fill the line and say less."""
+    frames = extract_tb(error.__traceback__)
+    ours = [f"{f.filename}:{f.lineno} {f.name}" for f in frames if f.filename.startswith(PACKAGE)]
+    return ours[-WHERE_FRAMES:]
