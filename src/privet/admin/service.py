@@ -66,6 +66,22 @@ def create_user(session: Session, email: str, role: str, password: str, now: dat
     return user
 
 
+def set_password(
+    session: Session, user: StaffUser, password: str, now: datetime,
+    staff_id: uuid.UUID | None = None,
+) -> int:  # fmt: skip
+    """Give `user` a new password and end their sessions (one may be what leaked it);
+    returns how many were ended. Their API tokens stay: `privet admin revoke-token`."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StaffError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = _hasher.hash(password)
+    ending = delete(StaffSession).where(StaffSession.user_id == user.id)
+    ended = session.connection().execute(ending).rowcount  # the connection's has a rowcount
+    auditlog.record(session, staff_id or auditlog.SHELL, "password_set", now,
+                    target=("staff_user", user.id), details={"sessions_ended": ended})  # fmt: skip
+    return ended
+
+
 def find_user(session: Session, email: str) -> StaffUser | None:
     query = select(StaffUser).where(StaffUser.email_index.in_(email_indexes(session, email)))
     return session.scalars(query).one_or_none()

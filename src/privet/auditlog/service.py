@@ -28,6 +28,7 @@ ACTIONS = frozenset(
         "login_failed",  # a sign-in was refused; the address tried is not recorded
         "totp_enabled",  # a staff member's second factor was turned on
         "totp_disabled",
+        "password_set",  # a staff member's password was replaced; their sessions ended
         "token_revoked",  # an API token was revoked
         "view",  # staff saw personal data decrypted
         "export",  # a person's data was gathered into an export

@@ -54,6 +54,34 @@ def create_user(
     out.print(f"created {role} user; they can sign in at /admin")
 
 
+@admin_app.command("set-password")
+def set_password(
+    email: Annotated[str, typer.Argument(help="The staff user.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt="New password",
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Asked if not given.",
+        ),
+    ] = "",
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Give a staff user a new password; their sessions end (API tokens stay)."""
+    clock = clock_for(as_of)
+    store = store_from(settings_from(db=db), clock)
+    try:
+        with store.transaction() as session:
+            ended = staff_service.set_password(
+                session, _user(session, email), password, clock.now()
+            )
+    except staff_service.StaffError as error:
+        fail(str(error))
+    out.print(f"password set; {ended} session(s) ended")
+
+
 @admin_app.command("create-token")
 def create_token(
     email: Annotated[str, typer.Argument(help="The staff user the token acts as.")],

@@ -7,8 +7,6 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-from argon2 import PasswordHasher
-
 from privet.admin import service as staff_service
 from privet.config import BACKUPS_OFF, Settings
 from privet.policy.schema import Policy
@@ -57,8 +55,7 @@ def reset_admin(store: Store, now: datetime) -> str:
         if user is None:
             staff_service.create_user(session, ADMIN, "admin", password, now)
         else:
-            # Staff accounts have no password change yet; this one belongs to the demo.
-            user.password_hash = PasswordHasher().hash(password)
+            staff_service.set_password(session, user, password, now)
     return password
 
 
