@@ -30,16 +30,20 @@ admin_app = typer.Typer(
 )
 
 
+# Typed twice and hidden at the prompt, never in the shell's history.
+PasswordOption = Annotated[
+    str,
+    typer.Option(
+        prompt=True, hide_input=True, confirmation_prompt=True, help="Asked if not given."
+    ),
+]
+
+
 @admin_app.command("create-user")
 def create_user(
     email: Annotated[str, typer.Argument(help="The staff member's email; their login.")],
     role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")] = "officer",
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt=True, hide_input=True, confirmation_prompt=True, help="Asked if not given."
-        ),
-    ] = "",
+    password: PasswordOption = "",
     db: DbOption = None,
     as_of: AsOfOption = None,
 ) -> None:
@@ -57,15 +61,7 @@ def create_user(
 @admin_app.command("set-password")
 def set_password(
     email: Annotated[str, typer.Argument(help="The staff user.")],
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt="New password",
-            hide_input=True,
-            confirmation_prompt=True,
-            help="Asked if not given.",
-        ),
-    ] = "",
+    password: PasswordOption = "",
     db: DbOption = None,
     as_of: AsOfOption = None,
 ) -> None:
